@@ -39,3 +39,9 @@ MSG
 fi
 export JAVA_HOME="$CARAVEL_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
+CARAVEL_JAVA_MAJOR=$(caravel_java_major "$JAVA_HOME/bin/java")
+export CARAVEL_JAVA_MAJOR
+# Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
+if [ "$CARAVEL_JAVA_MAJOR" -ge 24 ] && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
