@@ -1,16 +1,17 @@
 package dev.caravel.apiserver.schema;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * and by group/version/kind.
  *
  * <p>Loading runs at server start, inside the in-process test server's 300 ms budget, so it
- * does not build a tree of the 1.4 MB document. One streaming pass notes where each definition's
- * bytes start and end and reads the few {@code x-kubernetes-group-version-kind} lists; a
- * definition is parsed into {@link Schema} nodes the first time someone asks for it, then kept.
+ * does not build a tree of the 1.4 MB document. One pass over the bytes ({@link DocumentIndex})
+ * notes where each definition starts and ends and reads the {@code x-kubernetes-group-version-kind}
+ * lists; a definition is parsed into {@link Schema} nodes the first time someone asks for it,
+ * then kept.
  * Immutable apart from that cache, and safe to share between threads.
  */
 public final class SchemaCatalogue {
@@ -31,18 +33,20 @@ public final class SchemaCatalogue {
     /** The classpath resource holding Kubernetes' OpenAPI v2 document. */
     public static final String KUBERNETES_RESOURCE = "/openapi/kubernetes-openapi-v2.json";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private record Span(int start, int length) {
-    }
+    /**
+     * Definitions are read with the streaming parser into plain trees: creating a cold
+     * ObjectMapper costs more than indexing the whole document, and a tree needs none.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private final byte[] document;
-    private final Map<String, Span> definitionSpans;
-    private final Map<String, Span> sectionSpans;
+    private final Map<String, DocumentIndex.Span> definitionSpans;
+    private final Map<String, DocumentIndex.Span> sectionSpans;
     private final Map<GroupVersionKind, String> definitionByKind;
     private final ConcurrentHashMap<String, Schema> parsed = new ConcurrentHashMap<>();
 
-    private SchemaCatalogue(byte[] document, Map<String, Span> definitionSpans, Map<String, Span> sectionSpans,
+    private SchemaCatalogue(byte[] document, Map<String, DocumentIndex.Span> definitionSpans,
+            Map<String, DocumentIndex.Span> sectionSpans,
             Map<GroupVersionKind, String> definitionByKind) {
         this.document = document;
         this.definitionSpans = Collections.unmodifiableMap(definitionSpans);
@@ -77,68 +81,16 @@ public final class SchemaCatalogue {
      * @throws IllegalArgumentException when the document is not a JSON object with definitions
      */
     public static SchemaCatalogue load(byte[] document) {
-        Map<String, Span> definitions = new LinkedHashMap<>(1024);
-        Map<String, Span> sections = new HashMap<>();
-        Map<GroupVersionKind, String> byKind = new HashMap<>(512);
-        try (JsonParser p = MAPPER.getFactory().createParser(document)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("an OpenAPI document is a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String section = p.currentName();
-                JsonToken value = p.nextToken();
-                int start = offset(p);
-                if (section.equals("definitions") && value == JsonToken.START_OBJECT) {
-                    indexDefinitions(p, definitions, byKind);
-                } else {
-                    p.skipChildren();
-                }
-                sections.put(section, new Span(start, offset(p) + 1 - start));
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed OpenAPI document: " + e.getMessage(), e);
-        }
-        if (!sections.containsKey("definitions")) {
+        DocumentIndex index = DocumentIndex.scan(document);
+        if (!index.sections.containsKey("definitions")) {
             throw new IllegalArgumentException("the OpenAPI document has no definitions");
         }
-        return new SchemaCatalogue(document, definitions, sections, byKind);
-    }
-
-    /** Walks the definitions object, reading only the top level of each definition. */
-    private static void indexDefinitions(JsonParser p, Map<String, Span> definitions,
-            Map<GroupVersionKind, String> byKind) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("definition " + name + " is not an object");
-            }
-            int start = offset(p);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String keyword = p.currentName();
-                p.nextToken();
-                if (keyword.equals(Schema.GVK_EXTENSION)) {
-                    JsonNode gvks = p.readValueAsTree();
-                    for (GroupVersionKind gvk : Schema.groupVersionKinds(gvks)) {
-                        String previous = byKind.putIfAbsent(gvk, name);
-                        if (previous != null) {
-                            throw new IllegalArgumentException(gvk + " is claimed by " + previous + " and " + name);
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-            definitions.put(name, new Span(start, offset(p) + 1 - start));
-        }
-    }
-
-    private static int offset(JsonParser p) {
-        return Math.toIntExact(p.currentTokenLocation().getByteOffset());
+        return new SchemaCatalogue(document, index.definitions, index.sections, index.definitionByKind);
     }
 
     /** The definition named e.g. {@code io.k8s.api.core.v1.Pod}, parsed on first use. */
     public Optional<Schema> definition(String name) {
-        Span span = definitionSpans.get(name);
+        DocumentIndex.Span span = definitionSpans.get(name);
         if (span == null) {
             return Optional.empty();
         }
@@ -176,13 +128,50 @@ public final class SchemaCatalogue {
      * parsed afresh on each call: the caller owns the tree it gets.
      */
     public Optional<JsonNode> section(String name) {
-        Span span = sectionSpans.get(name);
+        DocumentIndex.Span span = sectionSpans.get(name);
         return span == null ? Optional.empty() : Optional.of(readTree(span));
     }
 
-    private JsonNode readTree(Span span) {
+    private static JsonNode readValue(JsonParser p, JsonToken token) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (token == null) {
+            throw new IOException("unexpected end of input");
+        }
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String name = p.currentName();
+                    object.set(name, readValue(p, p.nextToken()));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    array.add(readValue(p, t));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> nodes.nullNode();
+            default -> throw new IOException("unexpected " + token);
+        };
+    }
+
+    private JsonNode readTree(DocumentIndex.Span span) {
         try {
-            return MAPPER.readTree(document, span.start(), span.length());
+            try (JsonParser p = FACTORY.createParser(document, span.start(), span.length())) {
+                return readValue(p, p.nextToken());
+            }
         } catch (IOException e) {
             // The bytes were already walked once at load, so this is a bug, not bad input.
             throw new IllegalStateException("re-reading a span of the OpenAPI document failed", e);
