@@ -1,6 +1,7 @@
 package dev.caravel.apiserver.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.schema.GroupVersionKind;
 import dev.caravel.apiserver.schema.Schema;
 import dev.caravel.apiserver.schema.SchemaCatalogue;
@@ -334,5 +335,23 @@ class StrategicMergePatchTest {
         JsonNode out = StrategicMergePatch.apply(yaml("metadata: {name: a}\nspec: {nodeName: n}"),
                 json("{\"$patch\":\"replace\",\"metadata\":{\"name\":\"a\"}}"), POD);
         assertThat(out).isEqualTo(json("{\"metadata\":{\"name\":\"a\"}}"));
+    }
+
+    @Test
+    void kubectlApplyReordersServicePortsByPort() {
+        JsonNode service = yaml("spec: {ports: [{name: http, port: 80}, {name: https, port: 443}]}");
+        JsonNode out = StrategicMergePatch.apply(service, json("""
+                {"spec":{"$setElementOrder/ports":[{"port":443},{"port":80}]}}"""), SERVICE);
+        assertThat(out.at("/spec/ports")).isEqualTo(yaml("[{name: https, port: 443}, {name: http, port: 80}]"));
+    }
+
+    @Test
+    void mergeKeysMatchWhateverWayANumberWasDecoded() {
+        JsonNode service = json("{\"spec\":{\"ports\":[{\"port\":8080,\"name\":\"web\"}]}}");
+        JsonNode patch = json("{\"spec\":{\"ports\":[{\"port\":8080,\"targetPort\":80}]}}");
+        ((ObjectNode) service.at("/spec/ports/0")).put("port", 8080L);
+        JsonNode out = StrategicMergePatch.apply(service, patch, SERVICE);
+        assertThat(out.at("/spec/ports")).hasSize(1);
+        assertThat(out.at("/spec/ports/0/targetPort").asInt()).isEqualTo(80);
     }
 }
