@@ -52,6 +52,8 @@ import java.util.Set;
  * inside values that were copied rather than merged (a new map that carries {@code $retainKeys},
  * a {@code $patch: replace} map with nested directives) and every null of a typed field. Caravel
  * keeps objects as JSON, so it drops those directive keys and the nulls of copied values itself.
+ *
+ * <p>Why: {@code docs/decisions/0006-patches-and-schema-catalogue.md}.
  */
 public final class StrategicMergePatch {
 

@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * lists; a definition is parsed into {@link Schema} nodes the first time someone asks for it,
  * then kept.
  * Immutable apart from that cache, and safe to share between threads.
+ *
+ * <p>Why: {@code docs/decisions/0006-patches-and-schema-catalogue.md}.
  */
 public final class SchemaCatalogue {
 
