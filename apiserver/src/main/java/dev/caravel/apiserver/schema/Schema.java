@@ -1,6 +1,7 @@
 package dev.caravel.apiserver.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -51,7 +52,9 @@ public final class Schema {
     private final boolean embeddedResource;
     private final List<GroupVersionKind> groupVersionKinds;
 
-    private Schema(SchemaCatalogue catalogue, String definitionName, JsonNode json) {
+    private Schema(SchemaCatalogue catalogue, String definitionName, JsonNode node) {
+        // A schema is an object; anything else in its place says nothing, like {}.
+        JsonNode json = node.isObject() ? node : JsonNodeFactory.instance.objectNode();
         this.catalogue = catalogue;
         this.definitionName = definitionName;
         this.json = json;
@@ -232,7 +235,7 @@ public final class Schema {
 
     /** This node as written in the document (a copy): for deriving OpenAPI v3 and the like. */
     public ObjectNode json() {
-        return json.isObject() ? ((ObjectNode) json).deepCopy() : json.deepCopy();
+        return ((ObjectNode) json).deepCopy();
     }
 
     /**
