@@ -3,6 +3,7 @@ package dev.caravel.apiserver.request;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.selection.FieldSelector;
 import dev.caravel.apiserver.selection.InvalidSelectorException;
+import dev.caravel.apiserver.selection.LabelSelector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +32,14 @@ import java.util.Set;
  * @param apiPrefix       "api" or "apis"; empty for non-resource requests
  * @param apiGroup        empty for the core group
  * @param parts           the path from the resource on ({@code pods, foo, status}), unparsed
+ * @param labelSelector   for list, watch and deletecollection, the labelSelector parameter so that
+ *                        authorization can decide on it (Kubernetes' AuthorizeWithSelectors, on
+ *                        since 1.32); null when absent or malformed (the handler reports it)
+ * @param fieldSelector   likewise for fieldSelector
  */
 public record RequestInfo(boolean resourceRequest, String path, String verb, String apiPrefix, String apiGroup,
                           String apiVersion, String namespace, String resource, String subresource, String name,
-                          List<String> parts) {
+                          List<String> parts, LabelSelector labelSelector, FieldSelector fieldSelector) {
 
     private static final Set<String> API_PREFIXES = Set.of("api", "apis");
     private static final Set<String> GROUPLESS_API_PREFIXES = Set.of("api");
@@ -68,7 +73,7 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
      */
     public static RequestInfo parse(String method, String path, QueryParameters query) {
         String verb = method.toLowerCase(Locale.ROOT);
-        RequestInfo nonResource = new RequestInfo(false, path, verb, "", "", "", "", "", "", "", List.of());
+        RequestInfo nonResource = new RequestInfo(false, path, verb, "", "", "", "", "", "", "", List.of(), null, null);
         List<String> current = splitPath(path);
         if (current.size() < 3 || !API_PREFIXES.contains(current.get(0))) {
             return nonResource;
@@ -124,13 +129,49 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
 
         if (name.isEmpty() && verb.equals("get")) {
             verb = watchRequested(query) ? "watch" : "list";
-            name = nameFromFieldSelector(query);
+            if (listOptionsDecode(query)) {
+                name = nameFromFieldSelector(query);
+            }
         }
         if (name.isEmpty() && verb.equals("delete")) {
             verb = "deletecollection";
         }
+        LabelSelector labels = null;
+        FieldSelector fields = null;
+        if (verb.equals("list") || verb.equals("watch") || verb.equals("deletecollection")) {
+            labels = selectorOrNull(query.first("labelSelector"), LabelSelector::parse);
+            fields = selectorOrNull(query.first("fieldSelector"), FieldSelector::parse);
+        }
         return new RequestInfo(true, path, verb, apiPrefix, apiGroup, apiVersion, namespace, resource, subresource,
-                name, parts);
+                name, parts, labels, fields);
+    }
+
+    private static <T> T selectorOrNull(String raw, java.util.function.Function<String, T> parse) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return parse.apply(raw);
+        } catch (InvalidSelectorException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the query decodes as list options. Kubernetes decodes them all at once and, when
+     * anything fails (a bad label selector, a limit that is no number), ignores the field
+     * selector too: such a request is not narrowed to a name.
+     */
+    private static boolean listOptionsDecode(QueryParameters query) {
+        try {
+            LabelSelector.parse(query.first("labelSelector"));
+            FieldSelector.parse(query.first("fieldSelector"));
+            QueryValues.int64(query, "limit");
+            QueryValues.optionalInt64(query, "timeoutSeconds");
+            return true;
+        } catch (InvalidSelectorException | StatusException e) {
+            return false;
+        }
     }
 
     /** Kubernetes' boolean query reading: only absent, "0" and "false" are false. */

@@ -22,7 +22,7 @@ class RequestInfoTest {
         RequestInfo i = info("GET", "/api/v1/namespaces/default/pods");
 
         assertThat(i).isEqualTo(new RequestInfo(true, "/api/v1/namespaces/default/pods", "list", "api", "", "v1",
-                "default", "pods", "", "", List.of("pods")));
+                "default", "pods", "", "", List.of("pods"), null, null));
     }
 
     @Test
@@ -107,6 +107,25 @@ class RequestInfoTest {
         assertThat(info("GET", "/api/v1/namespaces/d/configmaps?fieldSelector=metadata.name%3Da%2Fb").name()).isEmpty();
         assertThat(info("GET", "/api/v1/namespaces/d/configmaps?fieldSelector=garbage").name()).isEmpty();
         assertThat(info("GET", "/api/v1/namespaces/d/configmaps?fieldSelector=metadata.name%3Dcfg").verb()).isEqualTo("list");
+    }
+
+    @Test
+    void aNameIsNotTakenFromTheFieldSelectorWhenOtherOptionsDoNotDecode() {
+        assertThat(info("GET", "/api/v1/namespaces/d/configmaps?fieldSelector=metadata.name%3Dcfg&limit=x").name()).isEmpty();
+        assertThat(info("GET", "/api/v1/namespaces/d/configmaps?fieldSelector=metadata.name%3Dcfg&labelSelector=a+b").name())
+                .isEmpty();
+    }
+
+    @Test
+    void collectionRequestsCarryTheirSelectorsForAuthorization() {
+        RequestInfo i = info("GET", "/api/v1/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1");
+
+        assertThat(i.labelSelector()).hasToString("app=web");
+        assertThat(i.fieldSelector()).hasToString("spec.nodeName=n1");
+        assertThat(info("DELETE", "/api/v1/namespaces/d/pods?labelSelector=app").labelSelector()).hasToString("app");
+        assertThat(info("GET", "/api/v1/pods?labelSelector=a+b").labelSelector()).isNull();
+        assertThat(info("GET", "/api/v1/namespaces/d/pods/p?labelSelector=app").labelSelector()).isNull();
+        assertThat(info("GET", "/api/v1/pods").labelSelector()).isNull();
     }
 
     @Test
