@@ -83,6 +83,15 @@ public record Status(Outcome outcome, String message, StatusReason reason, Statu
         return new Status(outcome, message, reason, details, code, newMetadata);
     }
 
+    /**
+     * The delay a client should wait before retrying, 0 for none. The HTTP writer sends it as a
+     * {@code Retry-After} header, as Kubernetes does for any Status with a delay; client-go retries
+     * a 429 or 5xx only when that header is there.
+     */
+    public int retryAfterSeconds() {
+        return details == null ? 0 : details.retryAfterSeconds();
+    }
+
     /** The causes, empty when there are no details. */
     public List<StatusCause> causes() {
         return details == null ? List.of() : details.causes();

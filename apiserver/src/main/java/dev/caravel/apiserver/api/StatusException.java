@@ -289,6 +289,24 @@ public final class StatusException extends RuntimeException {
         return new StatusException(Status.failure(500, StatusReason.UNKNOWN, String.valueOf(error.getMessage()), null), error);
     }
 
+    /**
+     * The Status to answer for any failure reaching HTTP, as Kubernetes' ErrorToAPIStatus makes
+     * it: a StatusException's own (a missing code filled in: 500 for a failure, 200 for a
+     * success); anything else is a bug and becomes a bare 500 with the error's text, which the
+     * caller should log with the request.
+     */
+    public static Status statusOf(Throwable error) {
+        if (error instanceof StatusException e) {
+            Status s = e.status();
+            if (s.code() != 0) {
+                return s;
+            }
+            int code = s.outcome() == Status.Outcome.SUCCESS ? 200 : 500;
+            return new Status(s.outcome(), s.message(), s.reason(), s.details(), code, s.metadata());
+        }
+        return unknown(error).status();
+    }
+
     // ---- the storage edge --------------------------------------------------------------------
 
     /**
@@ -308,6 +326,7 @@ public final class StatusException extends RuntimeException {
      * </ul>
      * A list continued from a compacted token is better served by {@link #continueExpired(String)},
      * which only the caller can build (it needs the key to continue from).
+     * Why we differ from Kubernetes here: docs/decisions/0007-status-messages-and-deviations.md.
      */
     public static StatusException fromStorage(StorageException e, GroupResource resource, StorageOperation operation) {
         String why = storageMessage(e);

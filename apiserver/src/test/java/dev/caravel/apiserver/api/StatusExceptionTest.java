@@ -217,6 +217,22 @@ class StatusExceptionTest {
     }
 
     @Test
+    void anyOtherErrorBecomesABare500WithItsText() {
+        Status s = StatusException.statusOf(new IllegalStateException("etcdserver: request timed out"));
+
+        assertThat(s.toJson()).isEqualTo("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                + "\"status\":\"Failure\",\"message\":\"etcdserver: request timed out\",\"code\":500}");
+        assertThat(StatusException.statusOf(StatusException.notFound(PODS, "x")).code()).isEqualTo(404);
+        assertThat(StatusException.statusOf(new StatusException(Status.success(0, null))).code()).isEqualTo(200);
+    }
+
+    @Test
+    void theRetryDelayIsThereForTheRetryAfterHeader() {
+        assertThat(StatusException.tooManyRequests("x", 5).status().retryAfterSeconds()).isEqualTo(5);
+        assertThat(StatusException.badRequest("x").status().retryAfterSeconds()).isZero();
+    }
+
+    @Test
     void clientErrorsAreCheapWithoutAStackTrace() {
         assertThat(StatusException.notFound(PODS, "x").getStackTrace()).isEmpty();
         assertThat(StatusException.internalError("x").getStackTrace()).isNotEmpty();
