@@ -93,6 +93,11 @@ public record FieldError(Type type, String field, String shownValue, String deta
         return of(Type.INVALID, path, value, detail);
     }
 
+    /** Kubernetes' ValidateImmutableField: the new value shown, {@code field is immutable}. */
+    public static FieldError immutable(FieldPath path, Object newValue) {
+        return of(Type.INVALID, path, newValue, "field is immutable");
+    }
+
     public static FieldError typeInvalid(FieldPath path, Object value, String detail) {
         return of(Type.TYPE_INVALID, path, value, detail);
     }
@@ -225,8 +230,14 @@ public record FieldError(Type type, String field, String shownValue, String deta
             }
             return goInterface(node);
         }
-        if (value instanceof Map<?, ?> || value instanceof List<?>) {
-            return value.toString();
+        if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(k -> k instanceof String)
+                && map.values().stream().allMatch(v -> v instanceof String)) {
+            // Go prints a map[string]string with its keys sorted.
+            Map<String, String> sorted = new TreeMap<>();
+            map.forEach((k, v) -> sorted.put((String) k, (String) v));
+            List<String> parts = new ArrayList<>();
+            sorted.forEach((k, v) -> parts.add(GoQuote.quote(k) + ":" + GoQuote.quote(v)));
+            return "map[string]string{" + String.join(", ", parts) + "}";
         }
         return value.toString();
     }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * object inside a watch ERROR event.
  *
  * <p>Written exactly as Kubernetes' JSON serializer writes it, members in the Go struct's order
- * and empty ones left out except {@code metadata}, which Go always writes:
+ * and empty ones left out except {@code metadata}, which Go always writes, strings escaped as Go
+ * escapes them ({@link GoJsonEscapes}):
  * <pre>{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"foo\" not found",
  * "reason":"NotFound","details":{"name":"foo","kind":"pods"},"code":404}</pre>
  *
@@ -31,7 +32,7 @@ import java.util.Objects;
 public record Status(Outcome outcome, String message, StatusReason reason, StatusDetails details,
                      int code, ListMeta metadata) {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = GoJsonEscapes.factory();
 
     public enum Outcome {
         SUCCESS("Success"), FAILURE("Failure");
@@ -97,6 +98,18 @@ public record Status(Outcome outcome, String message, StatusReason reason, Statu
         return details == null ? List.of() : details.causes();
     }
 
+    /**
+     * The response body exactly as Kubernetes sends it: the JSON followed by a newline (Go's
+     * json.Encoder ends every value with one).
+     */
+    public byte[] toResponseBody() {
+        byte[] json = toJsonBytes();
+        byte[] body = java.util.Arrays.copyOf(json, json.length + 1);
+        body[json.length] = '\n';
+        return body;
+    }
+
+    /** The JSON object alone, for tests and for embedding; see {@link #toResponseBody()}. */
     public String toJson() {
         return new String(toJsonBytes(), StandardCharsets.UTF_8);
     }

@@ -2,6 +2,7 @@ package dev.caravel.apiserver.selection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravel.apiserver.api.FieldError;
+import dev.caravel.apiserver.api.FieldPath;
 import dev.caravel.apiserver.api.GoQuote;
 
 import java.util.ArrayList;
@@ -126,6 +127,55 @@ public final class LabelSelector {
             requirements.add(LabelRequirement.create(expression.path("key").asText(""), op, values, null, shown));
         }
         return new LabelSelector(requirements, false);
+    }
+
+    /**
+     * Validates a metav1.LabelSelector inside an object (a Deployment's spec.selector) as
+     * Kubernetes' ValidateLabelSelector does, each error at its own path:
+     * {@code spec.selector.matchExpressions[0].values: Required value: must be specified when
+     * `operator` is 'In' or 'NotIn'}. Null or missing is valid here; whether a selector is
+     * required is the resource's rule.
+     */
+    public static List<FieldError> validate(JsonNode node, FieldPath path) {
+        List<FieldError> errors = new ArrayList<>();
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return errors;
+        }
+        FieldPath labelsPath = path.child("matchLabels");
+        for (var it = node.path("matchLabels").fields(); it.hasNext(); ) {
+            var entry = it.next();
+            errors.addAll(Labels.validate(Map.of(entry.getKey(), entry.getValue().asText()), labelsPath));
+        }
+        int i = 0;
+        for (JsonNode expression : node.path("matchExpressions")) {
+            FieldPath at = path.child("matchExpressions").index(i++);
+            String operator = expression.path("operator").asText("");
+            int valueCount = expression.path("values").size();
+            switch (operator) {
+                case "In", "NotIn" -> {
+                    if (valueCount == 0) {
+                        errors.add(FieldError.required(at.child("values"),
+                                "must be specified when `operator` is 'In' or 'NotIn'"));
+                    }
+                }
+                case "Exists", "DoesNotExist" -> {
+                    if (valueCount > 0) {
+                        errors.add(FieldError.forbidden(at.child("values"),
+                                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                    }
+                }
+                default -> errors.add(FieldError.invalid(at.child("operator"), operator, "not a valid selector operator"));
+            }
+            errors.addAll(Labels.validateKey(expression.path("key").asText(""), at.child("key")));
+            int v = 0;
+            for (JsonNode value : expression.path("values")) {
+                FieldPath valuePath = at.child("values").index(v++);
+                for (String problem : dev.caravel.apiserver.api.NameValidation.labelValue(value.asText())) {
+                    errors.add(FieldError.invalid(valuePath, value.asText(), problem));
+                }
+            }
+        }
+        return errors;
     }
 
     public boolean matches(Map<String, String> labels) {

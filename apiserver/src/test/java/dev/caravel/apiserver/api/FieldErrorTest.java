@@ -57,6 +57,12 @@ class FieldErrorTest {
     }
 
     @Test
+    void anImmutableFieldShowsTheNewValue() {
+        assertThat(FieldError.immutable(FieldPath.of("spec", "selector"), java.util.Map.of("b", "2", "a", "1")).toString())
+                .isEqualTo("spec.selector: Invalid value: map[string]string{\"a\":\"1\", \"b\":\"2\"}: field is immutable");
+    }
+
+    @Test
     void tooManyShowsTheCountWhenKnown() {
         assertThat(FieldError.tooMany(NAME, 5, 3).errorBody()).isEqualTo("Too many: 5: must have at most 3 items");
         assertThat(FieldError.tooMany(NAME, -1, -1).errorBody()).isEqualTo("Too many: has too many items");

@@ -239,6 +239,16 @@ class StatusExceptionTest {
     }
 
     @Test
+    void stringsAreEscapedAsGoEscapesThemAndTheBodyEndsWithANewline() {
+        Status s = StatusException.badRequest("unable to parse requirement: <nil>: a & b \u2028\u0001\n").status();
+
+        assertThat(s.toJson()).contains("\"message\":\"unable to parse requirement: \\u003cnil\\u003e: a \\u0026 b "
+                + "\\u2028\\u0001\\n\"");
+        assertThat(new String(s.toResponseBody(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(s.toJson() + "\n");
+        assertThat(StatusException.notFound(PODS, "caf\u00e9").status().toJson()).contains("caf\u00e9");
+    }
+
+    @Test
     void aStatusReadsBackFromItsJson() throws Exception {
         Status original = StatusException.invalid(GroupKind.core("Pod"), "foo",
                 List.of(FieldError.required(FieldPath.of("spec"), ""))).status();

@@ -158,6 +158,35 @@ class LabelSelectorTest {
     }
 
     @Test
+    void aSelectorInsideAnObjectIsValidatedAtItsOwnPaths() throws Exception {
+        var json = new ObjectMapper().readTree("{\"matchLabels\":{\"app\":\"a b\"},\"matchExpressions\":["
+                + "{\"key\":\"tier\",\"operator\":\"In\"},"
+                + "{\"key\":\"x\",\"operator\":\"Exists\",\"values\":[\"v\"]},"
+                + "{\"key\":\"-y\",\"operator\":\"Near\"}]}");
+
+        var errors = LabelSelector.validate(json, dev.caravel.apiserver.api.FieldPath.of("spec", "selector"));
+
+        assertThat(errors).extracting(Object::toString).containsExactly(
+                "spec.selector.matchLabels: Invalid value: \"a b\": " + LABEL_VALUE_RULE,
+                "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+                "spec.selector.matchExpressions[1].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                "spec.selector.matchExpressions[2].operator: Invalid value: \"Near\": not a valid selector operator",
+                "spec.selector.matchExpressions[2].key: Invalid value: \"-y\": name part must consist of alphanumeric "
+                        + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
+                        + "'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                        + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+    }
+
+    @Test
+    void labelsAreValidatedAtThePathOfTheMap() {
+        var errors = Labels.validate(Map.of("ok", "fine"), dev.caravel.apiserver.api.FieldPath.of("metadata", "labels"));
+        assertThat(errors).isEmpty();
+        assertThat(Labels.validate(Map.of("a/b/c", "x"), dev.caravel.apiserver.api.FieldPath.of("metadata", "labels")))
+                .singleElement().extracting(Object::toString).asString()
+                .startsWith("metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist of");
+    }
+
+    @Test
     void aSelectorFromLabelsMatchesExactlyThem() {
         LabelSelector s = LabelSelector.fromLabels(Map.of("b", "2", "a", "1"));
 
