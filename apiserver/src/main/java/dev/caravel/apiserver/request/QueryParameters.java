@@ -63,12 +63,11 @@ public final class QueryParameters {
         if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
             return s;
         }
-        byte[] out = new byte[s.length()];
-        int n = 0;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '+') {
-                out[n++] = ' ';
+                out.write(' ');
             } else if (c == '%') {
                 if (i + 2 >= s.length()) {
                     return null;
@@ -78,22 +77,18 @@ public final class QueryParameters {
                 if (hi < 0 || lo < 0) {
                     return null;
                 }
-                out[n++] = (byte) (hi << 4 | lo);
+                out.write(hi << 4 | lo);
                 i += 2;
             } else if (c < 0x80) {
-                out[n++] = (byte) c;
+                out.write(c);
             } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (n + encoded.length > out.length) {
-                    byte[] bigger = new byte[out.length + encoded.length + 16];
-                    System.arraycopy(out, 0, bigger, 0, n);
-                    out = bigger;
-                }
-                System.arraycopy(encoded, 0, out, n, encoded.length);
-                n += encoded.length;
+                // A raw non-ASCII character (a client that did not escape it): keep it as UTF-8.
+                int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+                out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
             }
         }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     public boolean has(String key) {

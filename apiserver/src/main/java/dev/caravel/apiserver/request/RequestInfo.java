@@ -100,7 +100,8 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
             verb = current.get(0);
             current = current.subList(1, current.size());
         } else {
-            verb = switch (method.toUpperCase(Locale.ROOT)) {
+            // HTTP methods are case-sensitive; Kubernetes compares them exactly.
+            verb = switch (method) {
                 case "POST" -> "create";
                 case "GET", "HEAD" -> "get";
                 case "PUT" -> "update";

@@ -102,8 +102,7 @@ public final class LabelRequirement {
         if (problems.isEmpty()) {
             return null;
         }
-        FieldError e = FieldError.invalid(path == null ? FieldPath.of("<nil>") : path, key, String.join("; ", problems));
-        return e;
+        return FieldError.invalid(path == null ? FieldPath.of("<nil>") : path, key, String.join("; ", problems));
     }
 
     public String key() {

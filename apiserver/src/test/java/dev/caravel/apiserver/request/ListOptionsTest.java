@@ -133,5 +133,7 @@ class ListOptionsTest {
         assertThat(q.has("bad")).isFalse();
         assertThat(q.has("e")).isFalse();
         assertThat(q.first("missing")).isNull();
+        assertThat(QueryParameters.parse("n=caf%C3%A9&m=\u00e9\ud83d\ude00%21").first("m")).isEqualTo("\u00e9\ud83d\ude00!");
+        assertThat(QueryParameters.parse("n=caf%C3%A9").first("n")).isEqualTo("caf\u00e9");
     }
 }

@@ -79,6 +79,7 @@ class RequestInfoTest {
         assertThat(info("DELETE", "/api/v1/namespaces/default/pods").verb()).isEqualTo("deletecollection");
         assertThat(info("HEAD", "/api/v1/namespaces/default/pods/p").verb()).isEqualTo("get");
         assertThat(info("OPTIONS", "/api/v1/namespaces/default/pods/p").verb()).isEmpty();
+        assertThat(info("post", "/api/v1/namespaces/default/pods").verb()).isEmpty();
     }
 
     @Test
