@@ -204,6 +204,25 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
         return !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('%') < 0;
     }
 
+    /**
+     * True for a request on a connect subresource of a built-in type (pods exec, attach,
+     * portforward and proxy; services and nodes proxy). Kubernetes keeps the method's verb
+     * (get or create) in RequestInfo for these, but admits them as CONNECT operations and
+     * streams them rather than decoding a body.
+     */
+    public boolean isConnect() {
+        if (!resourceRequest || subresource.isEmpty() || !apiGroup.isEmpty()) {
+            return false;
+        }
+        return switch (resource) {
+            case "pods" -> CONNECT_POD_SUBRESOURCES.contains(subresource);
+            case "services", "nodes" -> subresource.equals("proxy");
+            default -> false;
+        };
+    }
+
+    private static final Set<String> CONNECT_POD_SUBRESOURCES = Set.of("exec", "attach", "portforward", "proxy");
+
     /** Trims slashes at both ends, then splits on "/"; the root is no segment at all. */
     private static List<String> splitPath(String path) {
         int start = 0;

@@ -249,6 +249,17 @@ class StatusExceptionTest {
     }
 
     @Test
+    void everyDetailIsWrittenInKubernetesOrder() {
+        Status s = Status.success(200, new StatusDetails("web", "apps", "deployments", "u-1",
+                List.of(new StatusCause(CauseType.FIELD_VALUE_INVALID, "m", "f")), 7));
+
+        assertThat(s.toJson()).isEqualTo("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                + "\"status\":\"Success\",\"details\":{\"name\":\"web\",\"group\":\"apps\",\"kind\":\"deployments\","
+                + "\"uid\":\"u-1\",\"causes\":[{\"reason\":\"FieldValueInvalid\",\"message\":\"m\",\"field\":\"f\"}],"
+                + "\"retryAfterSeconds\":7},\"code\":200}");
+    }
+
+    @Test
     void aStatusReadsBackFromItsJson() throws Exception {
         Status original = StatusException.invalid(GroupKind.core("Pod"), "foo",
                 List.of(FieldError.required(FieldPath.of("spec"), ""))).status();

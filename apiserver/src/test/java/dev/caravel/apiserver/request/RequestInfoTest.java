@@ -92,6 +92,16 @@ class RequestInfoTest {
     }
 
     @Test
+    void execAttachPortForwardAndProxyAreConnectRequests() {
+        assertThat(info("POST", "/api/v1/namespaces/d/pods/p/exec?command=ls").isConnect()).isTrue();
+        assertThat(info("GET", "/api/v1/namespaces/d/pods/p/exec").verb()).isEqualTo("get");
+        assertThat(info("GET", "/api/v1/namespaces/d/services/s/proxy/metrics").isConnect()).isTrue();
+        assertThat(info("GET", "/api/v1/nodes/n/proxy/stats").isConnect()).isTrue();
+        assertThat(info("GET", "/api/v1/namespaces/d/pods/p/log").isConnect()).isFalse();
+        assertThat(info("GET", "/api/v1/namespaces/d/pods/p").isConnect()).isFalse();
+    }
+
+    @Test
     void proxyKeepsEverythingAfterTheNameAsItsPath() {
         RequestInfo i = info("GET", "/api/v1/proxy/namespaces/default/pods/p/some/path");
 
