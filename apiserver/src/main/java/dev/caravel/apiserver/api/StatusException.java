@@ -100,6 +100,32 @@ public final class StatusException extends RuntimeException {
         return conflict(resource, name, OPTIMISTIC_LOCK_MESSAGE);
     }
 
+    /**
+     * A delete or update whose precondition on the uid does not hold. Kubernetes passes the
+     * storage error's text through, key included, so the message carries the storage key.
+     */
+    public static StatusException uidPreconditionFailed(GroupResource resource, String name, String storageKey,
+                                                        String preconditionUid, String objectUid) {
+        return preconditionFailed(resource, name, storageKey,
+                "Precondition failed: UID in precondition: " + preconditionUid + ", UID in object meta: " + objectUid);
+    }
+
+    /** As {@link #uidPreconditionFailed}, for a precondition on the resourceVersion. */
+    public static StatusException resourceVersionPreconditionFailed(GroupResource resource, String name,
+                                                                    String storageKey, String preconditionVersion,
+                                                                    String objectVersion) {
+        return preconditionFailed(resource, name, storageKey,
+                "Precondition failed: ResourceVersion in precondition: " + preconditionVersion
+                        + ", ResourceVersion in object meta: " + objectVersion);
+    }
+
+    /** Kubernetes' storage "invalid object" error (code 4) turned into a Conflict, word for word. */
+    private static StatusException preconditionFailed(GroupResource resource, String name, String storageKey,
+                                                      String why) {
+        return conflict(resource, name, "StorageError: invalid object, Code: 4, Key: " + storageKey
+                + ", ResourceVersion: 0, AdditionalErrorMsg: " + why);
+    }
+
     /** Server-side apply conflicts: 409 Conflict, the causes naming the managers and fields. */
     public static StatusException applyConflict(List<StatusCause> causes, String message) {
         return failure(StatusReason.CONFLICT, message,
@@ -127,6 +153,61 @@ public final class StatusException extends RuntimeException {
     /** 400 BadRequest with the message as given. */
     public static StatusException badRequest(String message) {
         return failure(StatusReason.BAD_REQUEST, message, null);
+    }
+
+    // ---- 400s of the write handlers: a body that does not fit the URL ----------------------
+
+    /** The body's apiVersion is not the one of the URL: {@code the API version in the data (apps/v1) does not match the expected API version (v1)}. */
+    public static StatusException apiVersionMismatch(String dataGroupVersion, String expectedGroupVersion) {
+        return badRequest("the API version in the data (" + dataGroupVersion
+                + ") does not match the expected API version (" + expectedGroupVersion + ")");
+    }
+
+    /** A create whose object names another namespace than the URL. */
+    public static StatusException namespaceMismatch() {
+        return badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+
+    /** An update whose object names another namespace than the URL. */
+    public static StatusException objectNamespaceMismatch(String objectNamespace, String requestNamespace) {
+        return badRequest("the namespace of the object (" + objectNamespace
+                + ") does not match the namespace on the request (" + requestNamespace + ")");
+    }
+
+    /** An update or patch whose object has another name than the URL. */
+    public static StatusException nameMismatch(String objectName, String urlName) {
+        return badRequest("the name of the object (" + objectName + ") does not match the name on the URL (" + urlName + ")");
+    }
+
+    /**
+     * A body of a known kind that could not be decoded as the URL's kind:
+     * {@code Service in version "v1" cannot be handled as a Pod: <why>}.
+     */
+    public static StatusException cannotBeHandledAs(String kind, String version, String expectedKind, String why) {
+        return badRequest(kind + " in version " + GoQuote.quote(version) + " cannot be handled as a " + expectedKind
+                + ": " + why);
+    }
+
+    /**
+     * A body whose kind could not even be read (malformed JSON or YAML, no kind):
+     * {@code the object provided is unrecognized (must be of type Pod): <why> (<first 30 bytes>)}.
+     */
+    public static StatusException unrecognizedObject(String expectedKind, String why, byte[] body) {
+        return badRequest("the object provided is unrecognized (must be of type " + expectedKind + "): " + why
+                + " (" + summarize(body, 30) + ")");
+    }
+
+    /** Kubernetes' summarizeData: a JSON object's first bytes as text, anything else in hex. */
+    private static String summarize(byte[] data, int maxLength) {
+        if (data == null || data.length == 0) {
+            return "<empty>";
+        }
+        boolean cut = data.length > maxLength;
+        byte[] head = cut ? java.util.Arrays.copyOf(data, maxLength) : data;
+        String text = data[0] == '{'
+                ? new String(head, java.nio.charset.StandardCharsets.UTF_8)
+                : java.util.HexFormat.of().formatHex(head);
+        return cut ? text + " ..." : text;
     }
 
     // ---- 401, 403 ----------------------------------------------------------------------------

@@ -125,6 +125,32 @@ class StatusExceptionTest {
     }
 
     @Test
+    void aBodyThatDoesNotFitTheUrlIsABadRequestInKubernetesWords() {
+        assertThat(StatusException.apiVersionMismatch("apps/v1", "v1").getMessage())
+                .isEqualTo("the API version in the data (apps/v1) does not match the expected API version (v1)");
+        assertThat(StatusException.namespaceMismatch().code()).isEqualTo(400);
+        assertThat(StatusException.nameMismatch("a", "b").getMessage())
+                .isEqualTo("the name of the object (a) does not match the name on the URL (b)");
+        assertThat(StatusException.objectNamespaceMismatch("x", "y").getMessage())
+                .isEqualTo("the namespace of the object (x) does not match the namespace on the request (y)");
+        assertThat(StatusException.cannotBeHandledAs("Service", "v1", "Pod", "boom").getMessage())
+                .isEqualTo("Service in version \"v1\" cannot be handled as a Pod: boom");
+        assertThat(StatusException.unrecognizedObject("Pod", "bad", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"x\":1}".getBytes()).getMessage())
+                .isEqualTo("the object provided is unrecognized (must be of type Pod): bad ({\"apiVersion\":\"v1\",\"kind\":\"Pod ...)");
+        assertThat(StatusException.unrecognizedObject("Pod", "bad", "[1]".getBytes()).getMessage()).endsWith("(5b315d)");
+        assertThat(StatusException.unrecognizedObject("Pod", "bad", new byte[0]).getMessage()).endsWith("(<empty>)");
+    }
+
+    @Test
+    void aFailedPreconditionIsAConflictCarryingTheStorageText() {
+        assertThat(StatusException.uidPreconditionFailed(PODS, "foo", "/registry/pods/default/foo", "a", "b").getMessage())
+                .isEqualTo("Operation cannot be fulfilled on pods \"foo\": StorageError: invalid object, Code: 4, "
+                        + "Key: /registry/pods/default/foo, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: "
+                        + "UID in precondition: a, UID in object meta: b");
+        assertThat(StatusException.resourceVersionPreconditionFailed(PODS, "foo", "k", "1", "2").code()).isEqualTo(409);
+    }
+
+    @Test
     void aWatchFromBeforeTheCacheWindowIsExpired() {
         StatusException e = StatusException.tooOldResourceVersion(5, 12);
 
