@@ -2,6 +2,7 @@ package dev.caravel.apiserver.request;
 
 import dev.caravel.apiserver.api.FieldError;
 import dev.caravel.apiserver.api.FieldPath;
+import dev.caravel.apiserver.api.GoQuote;
 
 import java.util.List;
 
@@ -36,7 +37,7 @@ final class WriteOptionRules {
         int byteOffset = 0;
         for (int i = 0; i < fieldManager.length(); ) {
             int cp = fieldManager.codePointAt(i);
-            if (!isPrint(cp)) {
+            if (!GoQuote.isPrint(cp)) {
                 errors.add(FieldError.invalid(path, fieldManager,
                         String.format("invalid character U+%04X (at position %d)", cp, byteOffset)));
             }
@@ -49,18 +50,5 @@ final class WriteOptionRules {
         if (FieldValidation.fromWireName(fieldValidation) == null) {
             errors.add(FieldError.notSupported(FieldPath.of("fieldValidation"), fieldValidation, FieldValidation.SUPPORTED));
         }
-    }
-
-    /** Go's unicode.IsPrint. */
-    private static boolean isPrint(int cp) {
-        if (cp == ' ') {
-            return true;
-        }
-        return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE,
-                 Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
-                 Character.PARAGRAPH_SEPARATOR -> false;
-            default -> true;
-        };
     }
 }
