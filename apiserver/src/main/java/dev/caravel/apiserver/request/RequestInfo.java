@@ -32,14 +32,14 @@ import java.util.Set;
  * @param apiPrefix       "api" or "apis"; empty for non-resource requests
  * @param apiGroup        empty for the core group
  * @param parts           the path from the resource on ({@code pods, foo, status}), unparsed
- * @param labelSelector   for list, watch and deletecollection, the labelSelector parameter so that
- *                        authorization can decide on it (Kubernetes' AuthorizeWithSelectors, on
- *                        since 1.32); null when absent or malformed (the handler reports it)
+ * @param labelSelector   for list, watch and deletecollection, the raw labelSelector parameter, so
+ *                        that authorization can decide on it (Kubernetes' AuthorizeWithSelectors,
+ *                        on since 1.32); "" otherwise. {@link #parsedLabelSelector()} parses it.
  * @param fieldSelector   likewise for fieldSelector
  */
 public record RequestInfo(boolean resourceRequest, String path, String verb, String apiPrefix, String apiGroup,
                           String apiVersion, String namespace, String resource, String subresource, String name,
-                          List<String> parts, LabelSelector labelSelector, FieldSelector fieldSelector) {
+                          List<String> parts, String labelSelector, String fieldSelector) {
 
     private static final Set<String> API_PREFIXES = Set.of("api", "apis");
     private static final Set<String> GROUPLESS_API_PREFIXES = Set.of("api");
@@ -61,6 +61,8 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
         subresource = subresource == null ? "" : subresource;
         name = name == null ? "" : name;
         parts = parts == null ? List.of() : List.copyOf(parts);
+        labelSelector = labelSelector == null ? "" : labelSelector;
+        fieldSelector = fieldSelector == null ? "" : fieldSelector;
     }
 
     /**
@@ -73,7 +75,7 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
      */
     public static RequestInfo parse(String method, String path, QueryParameters query) {
         String verb = method.toLowerCase(Locale.ROOT);
-        RequestInfo nonResource = new RequestInfo(false, path, verb, "", "", "", "", "", "", "", List.of(), null, null);
+        RequestInfo nonResource = new RequestInfo(false, path, verb, "", "", "", "", "", "", "", List.of(), "", "");
         List<String> current = splitPath(path);
         if (current.size() < 3 || !API_PREFIXES.contains(current.get(0))) {
             return nonResource;
@@ -137,25 +139,29 @@ public record RequestInfo(boolean resourceRequest, String path, String verb, Str
         if (name.isEmpty() && verb.equals("delete")) {
             verb = "deletecollection";
         }
-        LabelSelector labels = null;
-        FieldSelector fields = null;
+        String labels = "";
+        String fields = "";
         if (verb.equals("list") || verb.equals("watch") || verb.equals("deletecollection")) {
-            labels = selectorOrNull(query.first("labelSelector"), LabelSelector::parse);
-            fields = selectorOrNull(query.first("fieldSelector"), FieldSelector::parse);
+            labels = query.first("labelSelector");
+            fields = query.first("fieldSelector");
         }
         return new RequestInfo(true, path, verb, apiPrefix, apiGroup, apiVersion, namespace, resource, subresource,
                 name, parts, labels, fields);
     }
 
-    private static <T> T selectorOrNull(String raw, java.util.function.Function<String, T> parse) {
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return parse.apply(raw);
-        } catch (InvalidSelectorException e) {
-            return null;
-        }
+    /**
+     * The label selector for authorization, parsed; everything when there is none.
+     *
+     * @throws InvalidSelectorException with Kubernetes' message, which an authorizer receives as
+     *                                  the parsing error (a selector it cannot read narrows nothing)
+     */
+    public LabelSelector parsedLabelSelector() {
+        return LabelSelector.parse(labelSelector);
+    }
+
+    /** As {@link #parsedLabelSelector()}, for the field selector. */
+    public FieldSelector parsedFieldSelector() {
+        return FieldSelector.parse(fieldSelector);
     }
 
     /**

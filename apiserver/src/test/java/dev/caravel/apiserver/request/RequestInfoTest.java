@@ -22,7 +22,7 @@ class RequestInfoTest {
         RequestInfo i = info("GET", "/api/v1/namespaces/default/pods");
 
         assertThat(i).isEqualTo(new RequestInfo(true, "/api/v1/namespaces/default/pods", "list", "api", "", "v1",
-                "default", "pods", "", "", List.of("pods"), null, null));
+                "default", "pods", "", "", List.of("pods"), "", ""));
     }
 
     @Test
@@ -129,14 +129,25 @@ class RequestInfoTest {
 
     @Test
     void collectionRequestsCarryTheirSelectorsForAuthorization() {
-        RequestInfo i = info("GET", "/api/v1/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1");
+        RequestInfo i = info("GET", "/api/v1/pods?labelSelector=foo%3D%3Dbar&fieldSelector=spec.nodeName%3Dn1");
 
-        assertThat(i.labelSelector()).hasToString("app=web");
-        assertThat(i.fieldSelector()).hasToString("spec.nodeName=n1");
-        assertThat(info("DELETE", "/api/v1/namespaces/d/pods?labelSelector=app").labelSelector()).hasToString("app");
-        assertThat(info("GET", "/api/v1/pods?labelSelector=a+b").labelSelector()).isNull();
-        assertThat(info("GET", "/api/v1/namespaces/d/pods/p?labelSelector=app").labelSelector()).isNull();
-        assertThat(info("GET", "/api/v1/pods").labelSelector()).isNull();
+        assertThat(i.parsedLabelSelector().requirements()).singleElement()
+                .extracting(r -> r.operator()).isEqualTo(dev.caravel.apiserver.selection.LabelOperator.DOUBLE_EQUALS);
+        assertThat(i.parsedFieldSelector()).hasToString("spec.nodeName=n1");
+        assertThat(info("DELETE", "/api/v1/namespaces/d/pods?labelSelector=app").labelSelector()).isEqualTo("app");
+        assertThat(info("GET", "/api/v1/namespaces/d/pods/p?labelSelector=app").labelSelector()).isEmpty();
+        assertThat(info("GET", "/api/v1/pods").parsedLabelSelector().isEverything()).isTrue();
+    }
+
+    @Test
+    void aSelectorAnAuthorizerCannotReadComesWithKubernetesParsingError() {
+        assertThatThrownBy(() -> info("GET", "/apis/batch/v1/namespaces/myns/jobs?labelSelector=%2Abar").parsedLabelSelector())
+                .hasMessage("unable to parse requirement: <nil>: Invalid value: \"*bar\": name part must consist of "
+                        + "alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character "
+                        + "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                        + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+        assertThatThrownBy(() -> info("GET", "/apis/batch/v1/namespaces/myns/jobs?fieldSelector=%2Abar").parsedFieldSelector())
+                .hasMessage("invalid selector: '*bar'; can't understand '*bar'");
     }
 
     @Test
