@@ -407,7 +407,7 @@ public final class StatusException extends RuntimeException {
      * </ul>
      * A list continued from a compacted token is better served by {@link #continueExpired(String)},
      * which only the caller can build (it needs the key to continue from).
-     * Why we differ from Kubernetes here: docs/decisions/0007-status-messages-and-deviations.md.
+     * Why we differ from Kubernetes here: docs/decisions/0008-status-messages-and-deviations.md.
      */
     public static StatusException fromStorage(StorageException e, GroupResource resource, StorageOperation operation) {
         String why = storageMessage(e);

@@ -5,6 +5,6 @@
  * {@link dev.caravel.apiserver.api.FieldPath} for validation; Kubernetes' identifier rules in
  * {@link dev.caravel.apiserver.api.NameValidation}. Storage failures become Statuses at the
  * registry edge through {@link dev.caravel.apiserver.api.StatusException#fromStorage}.
- * See docs/decisions/0007-status-messages-and-deviations.md.
+ * See docs/decisions/0008-status-messages-and-deviations.md.
  */
 package dev.caravel.apiserver.api;

@@ -155,7 +155,7 @@ public record ListOptions(LabelSelector labelSelector, FieldSelector fieldSelect
      * @throws StatusException 400 with Kubernetes' message for a resourceVersion that is not a
      *                         revision. Kubernetes answers this with a bare 500
      *                         (kubernetes/kubernetes#139485, acknowledged as a bug); a 400 tells
-     *                         the client not to retry (docs/decisions/0007-status-messages-and-deviations.md).
+     *                         the client not to retry (docs/decisions/0008-status-messages-and-deviations.md).
      */
     public long resourceVersionNumber() {
         return parseResourceVersion(resourceVersion);
