@@ -111,7 +111,7 @@ public final class SyntheticAuditLog {
                 if (request.user.equals(STORM_USER)) {
                     stormRequests++;
                 }
-                events += writeRequest(json, request);
+                events += writeRequest(json, request, endMicros);
                 requests++;
             }
         } finally {
@@ -232,19 +232,26 @@ public final class SyntheticAuditLog {
                         + held / 1_000_000 + "&watch=true", "10.0.0.10", at, held, 200, true);
     }
 
-    private int writeRequest(JsonGenerator json, Request r) throws IOException {
+    /**
+     * Writes the request's events that happen before the log ends: a log cut at its end holds no
+     * completion of a watch still open then, as a real log rotated at that instant would not.
+     */
+    private int writeRequest(JsonGenerator json, Request r, long logEndMicros) throws IOException {
         String auditId = new UUID(random.nextLong(), random.nextLong()).toString();
         String received = MicroTimestamp.format(r.receivedMicros);
         writeEvent(json, r, auditId, "RequestReceived", received, received, false);
         int events = 1;
-        if (r.longRunning) {
-            writeEvent(json, r, auditId, "ResponseStarted", received,
-                    MicroTimestamp.format(r.receivedMicros + 1500), false);
+        long startedAt = r.receivedMicros + 1500;
+        if (r.longRunning && startedAt < logEndMicros) {
+            writeEvent(json, r, auditId, "ResponseStarted", received, MicroTimestamp.format(startedAt), false);
             events++;
         }
-        writeEvent(json, r, auditId, "ResponseComplete", received,
-                MicroTimestamp.format(r.receivedMicros + r.durationMicros), true);
-        return events + 1;
+        long completedAt = r.receivedMicros + r.durationMicros;
+        if (completedAt < logEndMicros) {
+            writeEvent(json, r, auditId, "ResponseComplete", received, MicroTimestamp.format(completedAt), true);
+            events++;
+        }
+        return events;
     }
 
     private void writeEvent(JsonGenerator json, Request r, String auditId, String stage, String received,
