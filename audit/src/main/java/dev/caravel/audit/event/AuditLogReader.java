@@ -5,6 +5,9 @@ import dev.caravel.audit.input.InputProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,7 +178,12 @@ public final class AuditLogReader {
     }
 
     /** Parses one chunk: lines end at '\n', and the last one may be unterminated at the end of input. */
-    private static final class ChunkTask<P extends Consumer<AuditEvent>> implements AuditLineParser.Listener {
+    static final class ChunkTask<P extends Consumer<AuditEvent>> implements AuditLineParser.Listener {
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGH_BITS = 0x8080808080808080L;
+
         private final byte[] bytes;
         private final int length;
         private final boolean lastUnterminated;
@@ -235,8 +243,23 @@ public final class AuditLogReader {
             result.problems.add(new LocalProblem(line, kind, detail));
         }
 
-        private static int indexOf(byte[] bytes, int from, int to) {
-            for (int i = from; i < to; i++) {
+        /**
+         * The first '\n' in [from, to), eight bytes at a time: finding line ends was the largest
+         * single cost in a profile of the byte-by-byte loop. In {@code (x - 0x01..) & ~x & 0x80..}
+         * a byte's high bit is set where x's byte is zero (x = word XOR '\n' in every byte); bytes
+         * above the first zero may be flagged falsely by the borrow, but little-endian order makes
+         * the lowest flagged byte the first newline, which is the one taken.
+         */
+        static int indexOf(byte[] bytes, int from, int to) {
+            int i = from;
+            for (; i + Long.BYTES <= to; i += Long.BYTES) {
+                long x = (long) LONGS.get(bytes, i) ^ NEWLINES;
+                long found = (x - ONES) & ~x & HIGH_BITS;
+                if (found != 0) {
+                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                }
+            }
+            for (; i < to; i++) {
                 if (bytes[i] == '\n') {
                     return i;
                 }

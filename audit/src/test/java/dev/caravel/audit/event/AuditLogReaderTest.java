@@ -154,4 +154,26 @@ class AuditLogReaderTest {
                 .containsExactly("a.log:1", "a.log:2", "b.log:1", "b.log:2");
         assertThat(r.problems().count(Kind.MALFORMED_JSON)).isEqualTo(4);
     }
+
+    @Test
+    void theWordAtATimeNewlineSearchFindsTheFirstNewlineAtEveryOffset() {
+        java.util.Random random = new java.util.Random(1);
+        for (int round = 0; round < 2_000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++) {
+                // Bytes next to '\n' (0x0A) in value, and high bytes, are where a word trick would slip.
+                byte[] tricky = {0x0B, 0x09, (byte) 0x8A, (byte) 0xFF, 0x00, 'a', 0x0A};
+                bytes[i] = random.nextInt(12) == 0 ? 0x0A : tricky[random.nextInt(tricky.length - 1)];
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int expected = -1;
+            for (int i = from; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(AuditLogReader.ChunkTask.indexOf(bytes, from, bytes.length)).isEqualTo(expected);
+        }
+    }
 }
