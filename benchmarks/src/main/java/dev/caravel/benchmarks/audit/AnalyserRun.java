@@ -51,6 +51,7 @@ public final class AnalyserRun {
             json.writeNumberField("peakHeapBytes", peakHeap);
             json.writeNumberField("maxHeapBytes", Runtime.getRuntime().maxMemory());
             json.writeNumberField("threads", Runtime.getRuntime().availableProcessors());
+            json.writeNumberField("processCpuSeconds", processCpuSeconds());
             json.writeObjectFieldStart("queryMicrosByUser");
             for (GroupSummary g : report.groups()) {
                 json.writeNumberField(g.key(), Math.round(g.querySeconds() * 1e6));
@@ -59,5 +60,13 @@ public final class AnalyserRun {
             json.writeEndObject();
         }
         System.out.println();
+    }
+
+    /** CPU time of the whole JVM (parser threads, JIT, GC): on a shared machine a fairer measure than wall time. */
+    private static double processCpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return -1;
     }
 }

@@ -102,7 +102,7 @@ public final class AuditAnalyserBenchmark {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> child = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                     AnalyserRun.class.getName(), log.toString());
-            Timed analyserRun = run(child, workDir.resolve("analyser.json"));
+            Timed analyserRun = run(child, workDir.resolve("analyser.json"), Map.of());
             JsonNode analyser = mapper.readTree(Files.readString(workDir.resolve("analyser.json")));
             ObjectNode a = result.putObject("analyser");
             a.put("wallSeconds", analyserRun.seconds);
@@ -113,21 +113,29 @@ public final class AuditAnalyserBenchmark {
             a.put("maxHeapMB", analyser.get("maxHeapBytes").asLong() / 1e6);
             a.put("threads", analyser.get("threads").asInt());
             a.put("problems", analyser.get("problems").asLong());
+            a.put("cpuSeconds", analyser.get("processCpuSeconds").asDouble());
 
             Files.writeString(program, JQ_PROGRAM, StandardCharsets.UTF_8);
-            Timed jqRun = run(List.of(jq, "-n", "-c", "-f", program.toString(), log.toString()),
-                    workDir.resolve("jq.json"));
+            // Through bash, whose `times` gives the CPU time jq used (user + system), like the child JVM's own figure.
+            Path jqTimes = workDir.resolve("jq.times");
+            Timed jqRun = run(List.of("bash", "-c", "\"$@\" > \"$JQ_OUT\" && times > \"$JQ_TIMES\"", "bash",
+                    jq, "-n", "-c", "-f", program.toString(), log.toString()), workDir.resolve("jq.stdout"),
+                    Map.of("JQ_OUT", workDir.resolve("jq.json").toString(), "JQ_TIMES", jqTimes.toString()));
             JsonNode jqSums = mapper.readTree(Files.readString(workDir.resolve("jq.json")));
             ObjectNode j = result.putObject("jq");
             j.put("version", version(jq));
             j.put("wallSeconds", jqRun.seconds);
             j.put("mbPerSecond", written.bytes() / 1e6 / jqRun.seconds);
             j.put("eventsPerSecond", written.events() / jqRun.seconds);
+            double jqCpu = childCpuSeconds(Files.readString(jqTimes));
+            j.put("cpuSeconds", jqCpu);
 
             result.put("throughputRatioToJq", jqRun.seconds / analyserRun.seconds);
+            result.put("cpuTimeRatioToJq", jqCpu / analyser.get("processCpuSeconds").asDouble());
             result.set("agreement", agreement(analyser.get("queryMicrosByUser"), jqSums, mapper));
-            result.put("note", "MB = 10^6 bytes; wallSeconds include JVM start for the analyser. "
-                    + "The machine is shared: other work may run during the measurement.");
+            result.put("note", "MB = 10^6 bytes; wallSeconds include JVM start for the analyser; cpuSeconds are user+system "
+                    + "of the whole process (the analyser uses every core, jq one). The machine is shared: other work "
+                    + "may run during the measurement, which the CPU-time ratio is less sensitive to.");
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } finally {
             if (!keep) {
@@ -135,6 +143,8 @@ public final class AuditAnalyserBenchmark {
                 Files.deleteIfExists(program);
                 Files.deleteIfExists(workDir.resolve("analyser.json"));
                 Files.deleteIfExists(workDir.resolve("jq.json"));
+                Files.deleteIfExists(workDir.resolve("jq.stdout"));
+                Files.deleteIfExists(workDir.resolve("jq.times"));
                 if (dir == null) {
                     Files.deleteIfExists(workDir);
                 }
@@ -145,10 +155,13 @@ public final class AuditAnalyserBenchmark {
     private record Timed(double seconds) {
     }
 
-    private static Timed run(List<String> command, Path stdout) throws IOException, InterruptedException {
+    private static Timed run(List<String> command, Path stdout, Map<String, String> environment)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         int code = process.waitFor();
         double seconds = (System.nanoTime() - start) / 1e9;
         if (code != 0) {
@@ -180,6 +193,18 @@ public final class AuditAnalyserBenchmark {
         node.put("maxRelativeDifference", worst);
         node.put("usersMissingFromAnalyser", missing.size());
         return node;
+    }
+
+    /** Parses bash's `times` output; its second line is the children's user and system time ("0m45.210s 0m1.020s"). */
+    static double childCpuSeconds(String times) {
+        String[] lines = times.strip().split("\n");
+        double total = 0;
+        for (String part : lines[lines.length - 1].trim().split("\\s+")) {
+            int m = part.indexOf('m');
+            total += Double.parseDouble(part.substring(0, m)) * 60
+                    + Double.parseDouble(part.substring(m + 1, part.length() - 1));
+        }
+        return total;
     }
 
     private static String version(String jq) {
