@@ -36,15 +36,14 @@ import picocli.CommandLine.Spec;
  * {@code caravel audit}: who is loading the API server, from its audit logs. Works on any
  * Kubernetes cluster's logs (audit.k8s.io/v1 or v1beta1, one event a line, plain or gzip).
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {
-            "Sums API server query time per user (or user agent, verb, resource, namespace) from audit logs",
-            "and shows each one's request count, share of query time, mean and peak concurrency.",
-            "Watches and other long-running requests are reported apart. Lines that cannot be read are",
-            "counted and listed with their line numbers; they never stop the analysis."},
+@Command(name = "audit",
+        description = "Sums API server query time per user (or user agent, verb, resource, namespace) from "
+                + "audit logs, with each one's request count, share of query time, and mean and peak concurrency. "
+                + "Watches and other long-running requests are reported apart. Lines that cannot be read are "
+                + "counted and listed with their line numbers; they never stop the analysis.",
         footer = {"", "Examples:",
             "  caravel audit /var/log/kubernetes/audit/audit.log*",
-            "  caravel audit --since 2026-11-02T09:00:00Z --until 2026-11-02T10:00:00Z --png share.png audit.log",
+            "  caravel audit --since 2026-11-02T09:00:00Z --png share.png audit.log",
             "  zcat audit-*.gz | caravel audit --by userAgent --format json -"},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:analysed (even if some lines could not be read)", "1:an input could not be opened or read",
@@ -55,6 +54,9 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit log files, plain or gzip; - for standard input.")
     List<String> files = new ArrayList<>();
