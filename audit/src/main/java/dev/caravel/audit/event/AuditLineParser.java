@@ -35,6 +35,7 @@ public final class AuditLineParser {
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
+    private final ValueStrings values = new ValueStrings();
     private final Fields event = new Fields();
     private final Fields item = new Fields();
 
@@ -165,7 +166,7 @@ public final class AuditLineParser {
         return items;
     }
 
-    private static void readUser(JsonParser p, Fields f, JsonToken value) throws IOException {
+    private void readUser(JsonParser p, Fields f, JsonToken value) throws IOException {
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
             return;
@@ -181,7 +182,7 @@ public final class AuditLineParser {
         }
     }
 
-    private static void readObjectRef(JsonParser p, Fields f, JsonToken value) throws IOException {
+    private void readObjectRef(JsonParser p, Fields f, JsonToken value) throws IOException {
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
             return;
@@ -198,9 +199,9 @@ public final class AuditLineParser {
         }
     }
 
-    private static String text(JsonParser p, JsonToken token) throws IOException {
+    private String text(JsonParser p, JsonToken token) throws IOException {
         if (token == JsonToken.VALUE_STRING) {
-            return p.getText();
+            return values.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         }
         p.skipChildren();
         return null;

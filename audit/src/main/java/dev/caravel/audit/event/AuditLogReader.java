@@ -81,6 +81,9 @@ public final class AuditLogReader {
                                                              Consumer<P> merge, InputProblems problems,
                                                              Totals totals, ExecutorService pool) throws IOException {
         ArrayDeque<Future<ChunkResult<P>>> inFlight = new ArrayDeque<>();
+        // Chunk buffers come back here once merged and are reused: the reader thread both takes
+        // and returns them, so there are never more than the chunks in flight plus one.
+        ArrayDeque<byte[]> free = new ArrayDeque<>();
         long[] linesBefore = {0};
         Consumer<ChunkResult<P>> fold = result -> {
             for (LocalProblem p : result.problems) {
@@ -89,13 +92,17 @@ public final class AuditLogReader {
             linesBefore[0] += result.lines;
             totals.add(result);
             merge.accept(result.partial);
+            if (result.chunk.length == options.chunkBytes()) {
+                free.push(result.chunk);
+            }
         };
         try (InputStream in = source.openDecoded()) {
             byte[] carry = new byte[0];
             int carryLength = 0;
             boolean eof = false;
             while (!eof) {
-                byte[] chunk = new byte[Math.max(options.chunkBytes(), carryLength * 2)];
+                int size = Math.max(options.chunkBytes(), carryLength * 2);
+                byte[] chunk = size == options.chunkBytes() && !free.isEmpty() ? free.pop() : new byte[size];
                 System.arraycopy(carry, 0, chunk, 0, carryLength);
                 int filled = carryLength;
                 while (filled < chunk.length) {
@@ -166,14 +173,16 @@ public final class AuditLogReader {
 
     private static final class ChunkResult<P> {
         final P partial;
+        final byte[] chunk;
         final List<LocalProblem> problems = new ArrayList<>();
         final EnumMap<AuditStage, Long> byStage = new EnumMap<>(AuditStage.class);
         long lines;
         long blankLines;
         long events;
 
-        ChunkResult(P partial) {
+        ChunkResult(P partial, byte[] chunk) {
             this.partial = partial;
+            this.chunk = chunk;
         }
     }
 
@@ -200,7 +209,7 @@ public final class AuditLogReader {
         }
 
         ChunkResult<P> call() {
-            result = new ChunkResult<>(newPartial.get());
+            result = new ChunkResult<>(newPartial.get(), bytes);
             AuditLineParser parser = new AuditLineParser();
             int start = 0;
             while (start < length) {
