@@ -85,6 +85,16 @@ class AuditCommandTest {
     }
 
     @Test
+    void duringTheStormTheControllerHoldsAboutAHundredListsInFlight() throws IOException {
+        Run run = run("audit", "--format", "json", "--since", "2026-11-02T09:02:30Z", "--until", "2026-11-02T09:03:30",
+                "--verb", "list", stormLog.toString());
+
+        JsonNode first = new ObjectMapper().readTree(run.out()).get("groups").get(0);
+        assertThat(first.get("key").asText()).isEqualTo(SyntheticAuditLog.STORM_USER);
+        assertThat(first.get("meanConcurrency").asDouble()).isBetween(85.0, 115.0);
+    }
+
+    @Test
     void theWindowAndUserFiltersNarrowTheAnalysis() throws IOException {
         Run before = run("audit", "--format", "json", "--until", "2026-11-02T09:02:00Z", stormLog.toString());
         JsonNode report = new ObjectMapper().readTree(before.out());

@@ -2,6 +2,7 @@ package dev.caravel.audit.event;
 
 import dev.caravel.audit.input.InputProblem;
 import dev.caravel.audit.input.InputProblems;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Streams audit logs through parser threads without ever holding a whole log.
@@ -96,7 +99,9 @@ public final class AuditLogReader {
                 free.push(result.chunk);
             }
         };
+        String corruptCompression = null;
         try (InputStream in = source.openDecoded()) {
+            boolean compressed = in instanceof GZIPInputStream;
             byte[] carry = new byte[0];
             int carryLength = 0;
             boolean eof = false;
@@ -106,7 +111,18 @@ public final class AuditLogReader {
                 System.arraycopy(carry, 0, chunk, 0, carryLength);
                 int filled = carryLength;
                 while (filled < chunk.length) {
-                    int n = in.read(chunk, filled, chunk.length - filled);
+                    int n;
+                    try {
+                        n = in.read(chunk, filled, chunk.length - filled);
+                    } catch (EOFException | ZipException e) {
+                        // A gzip file cut short (copied while being written) or damaged: what was
+                        // decompressed so far is still a log, so keep it and report the rest.
+                        if (!compressed) {
+                            throw e;
+                        }
+                        corruptCompression = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                        n = -1;
+                    }
                     if (n < 0) {
                         eof = true;
                         break;
@@ -136,6 +152,10 @@ public final class AuditLogReader {
             }
             while (!inFlight.isEmpty()) {
                 fold.accept(await(inFlight.poll()));
+            }
+            if (corruptCompression != null) {
+                problems.add(new InputProblem(source.name(), Math.max(1, linesBefore[0]),
+                        InputProblem.Kind.CORRUPT_COMPRESSION, "gzip data ends or breaks after this line: " + corruptCompression));
             }
         } finally {
             inFlight.forEach(f -> f.cancel(true));

@@ -37,7 +37,9 @@ public record InputProblem(String source, long line, Kind kind, String detail) {
         /** A timestamp is present but is not RFC 3339. */
         INVALID_TIMESTAMP("invalidTimestamp", "invalid timestamp"),
         /** stageTimestamp is before requestReceivedTimestamp. */
-        STAGE_BEFORE_RECEIVED("stageBeforeReceived", "stage before request received");
+        STAGE_BEFORE_RECEIVED("stageBeforeReceived", "stage before request received"),
+        /** A gzip file ends early or is damaged; the lines before are analysed, the rest is lost. */
+        CORRUPT_COMPRESSION("corruptCompression", "gzip data cut short or damaged");
 
         private final String jsonName;
         private final String description;

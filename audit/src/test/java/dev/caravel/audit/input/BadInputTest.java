@@ -130,4 +130,22 @@ class BadInputTest {
         assertThat(outcome.problems().listed()).extracting(p -> p.line() + " " + p.kind())
                 .containsExactly("1 UNKNOWN_API_VERSION", "2 MISSING_TIMESTAMP");
     }
+
+    @Test
+    void aGzipFileCutShortKeepsTheEventsBeforeTheCutAndSaysWhere() throws IOException {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            log.append(line(good("user-" + i))).append('\n');
+        }
+        byte[] gzip = AuditLines.gzip(log.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] cut = java.util.Arrays.copyOf(gzip, gzip.length / 2);
+
+        Outcome outcome = read(cut, 10);
+
+        assertThat(outcome.events()).hasSizeBetween(100, 1_999);
+        assertThat(outcome.problems().count(Kind.CORRUPT_COMPRESSION)).isEqualTo(1);
+        InputProblem last = outcome.problems().listed().get(outcome.problems().listed().size() - 1);
+        assertThat(last.kind()).isEqualTo(Kind.CORRUPT_COMPRESSION);
+        assertThat(last.line()).isGreaterThanOrEqualTo(outcome.events().size());
+    }
 }
