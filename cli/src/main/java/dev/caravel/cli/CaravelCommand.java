@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code caravel} command. Subcommands run the control plane and its tools. */
 @Command(name = "caravel", mixinStandardHelpOptions = true, version = "caravel 0.1.0",
-        description = "A Kubernetes control plane in Java.")
+        description = "A Kubernetes control plane in Java.",
+        subcommands = {AuditCommand.class})
 public final class CaravelCommand implements Runnable {
 
     @Override
