@@ -204,6 +204,21 @@ class RocksDbBackendTest {
     }
 
     @Test
+    void aFolderAlreadyOpenForWritingIsUnavailableToASecondBackend() {
+        Path db = folder.resolve("db");
+        try (RocksDbBackend first = RocksDbBackend.open(db)) {
+            recover(first);
+            first.commit(batch(2, put(2, "k", "v")));
+            try (RocksDbBackend second = RocksDbBackend.open(db)) {
+                assertThatThrownBy(() -> recover(second))
+                        .isInstanceOfSatisfying(StorageException.class,
+                                e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
+            }
+            first.commit(batch(3, put(3, "k", "v2")));
+        }
+    }
+
+    @Test
     void aClosedBackendIsUnavailable() {
         RocksDbBackend backend = RocksDbBackend.open(folder.resolve("db"));
         backend.close();
