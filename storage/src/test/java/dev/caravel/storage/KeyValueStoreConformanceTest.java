@@ -100,7 +100,7 @@ public abstract class KeyValueStoreConformanceTest {
     }
 
     /** Records what a watch delivers, and checks the listener contract as it goes. */
-    protected static final class Recorder implements WatchListener {
+    public static final class Recorder implements WatchListener {
         private final List<List<WatchEvent>> calls = new ArrayList<>();
         private final List<Long> progress = new ArrayList<>();
         private StorageException closed;
