@@ -573,11 +573,14 @@ public final class MvccStore implements KeyValueStore {
         return true;
     }
 
-    /** Empty keys and keys written twice, as etcd refuses them before anything runs. */
+    /**
+     * Empty keys and keys written twice, refused before anything runs as etcd's checkIntervals does:
+     * a key put twice, or put and deleted (by a single-key or an interval delete). Deleting a key
+     * twice is allowed, as in etcd: the second delete finds nothing.
+     */
     private static void validateBranch(List<Op> ops) {
         Set<KeyBytes> puts = new HashSet<>();
-        Set<KeyBytes> singleDeletes = new HashSet<>();
-        List<Op.Delete> rangeDeletes = new ArrayList<>();
+        List<Op.Delete> deletes = new ArrayList<>();
         for (Op op : ops) {
             switch (op) {
                 case Op.Put put -> {
@@ -588,22 +591,13 @@ public final class MvccStore implements KeyValueStore {
                 }
                 case Op.Delete delete -> {
                     requireKey(delete.key(), "delete");
-                    if (delete.rangeEnd() == null || delete.rangeEnd().length == 0) {
-                        if (!singleDeletes.add(new KeyBytes(delete.key()))) {
-                            throw duplicateKey(delete.key());
-                        }
-                    } else {
-                        rangeDeletes.add(delete);
-                    }
+                    deletes.add(delete);
                 }
                 case Op.Get get -> requireKey(get.request().key(), "range");
             }
         }
         for (KeyBytes put : puts) {
-            if (singleDeletes.contains(put)) {
-                throw duplicateKey(put.bytes);
-            }
-            for (Op.Delete delete : rangeDeletes) {
+            for (Op.Delete delete : deletes) {
                 if (ByteKeys.inRange(put.bytes, delete.key(), delete.rangeEnd())) {
                     throw duplicateKey(put.bytes);
                 }
