@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -485,10 +486,26 @@ public final class MvccStore implements KeyValueStore {
     }
 
     /**
-     * Events of one watcher from {@code from} to at most {@code to}, bounded by {@code limit} records
-     * but never splitting a revision (its events arrive in one call). Called by the sync loop.
+     * What one catch-up scan read: records of whole revisions from the scan's start up to
+     * {@code scannedTo}, and for the records that needed it the key's previous version.
      */
-    WatcherGroups.CatchUp catchUp(Watcher watcher, long from, long to, int limit) {
+    record HistoryScan(List<RevisionRecord> records, List<KeyValue> prevKvs, long scannedTo) {
+
+        WatchEvent event(int i, boolean withPrevKv) {
+            RevisionRecord record = records.get(i);
+            KeyValue prev = withPrevKv ? prevKvs.get(i) : null;
+            return record.tombstone()
+                    ? new WatchEvent(WatchEvent.Type.DELETE, KeyValue.tombstone(record.kv().key(), record.revision().main()), prev)
+                    : new WatchEvent(WatchEvent.Type.PUT, record.kv(), prev);
+        }
+    }
+
+    /**
+     * Reads the history from {@code from} to at most {@code to}, bounded by {@code limit} records
+     * but never splitting a revision (its events must arrive in one call), with the previous
+     * versions of the records whose key {@code needsPrevKv}. Called by the sync loop.
+     */
+    HistoryScan scanHistory(long from, long to, int limit, Predicate<byte[]> needsPrevKv) {
         historyLock.readLock().lock();
         try {
             if (from < compactedRevision) {
@@ -510,22 +527,23 @@ public final class MvccStore implements KeyValueStore {
                     scannedTo = lastMain - 1;
                 }
             }
-            List<RevisionRecord> matching = new ArrayList<>();
+            List<RevisionRecord> needing = new ArrayList<>();
             for (RevisionRecord record : records) {
-                if (watcher.contains(record.kv().key())) {
-                    matching.add(record);
+                if (needsPrevKv.test(record.kv().key())) {
+                    needing.add(record);
                 }
             }
-            List<KeyValue> prevs = watcher.prevKv ? previousVersions(matching) : null;
-            List<WatchEvent> events = new ArrayList<>(matching.size());
-            for (int i = 0; i < matching.size(); i++) {
-                RevisionRecord record = matching.get(i);
-                KeyValue prev = prevs == null ? null : prevs.get(i);
-                events.add(record.tombstone()
-                        ? new WatchEvent(WatchEvent.Type.DELETE, KeyValue.tombstone(record.kv().key(), record.revision().main()), prev)
-                        : new WatchEvent(WatchEvent.Type.PUT, record.kv(), prev));
+            List<KeyValue> prevKvs = new ArrayList<>(records.size());
+            if (!needing.isEmpty()) {
+                List<KeyValue> found = previousVersions(needing);
+                int next = 0;
+                for (RevisionRecord record : records) {
+                    prevKvs.add(next < needing.size() && needing.get(next) == record ? found.get(next++) : null);
+                }
+            } else {
+                records.forEach(r -> prevKvs.add(null));
             }
-            return new WatcherGroups.CatchUp(events, scannedTo);
+            return new HistoryScan(records, prevKvs, scannedTo);
         } finally {
             historyLock.readLock().unlock();
         }

@@ -309,6 +309,39 @@ class MvccStoreTest {
     }
 
     @Test
+    void watchersFromDifferentOldRevisionsEachGetExactlyTheirEvents() {
+        MvccStore store = open(MvccStore.Config.defaults().withWatchSyncBatchRecords(5));
+        List<Long> written = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            written.add(store.put(key("k/" + (i % 3)), key("v" + i)).revision());
+        }
+        List<Recorder> recorders = new ArrayList<>();
+        List<Watch> watches = new ArrayList<>();
+        try {
+            for (int i = 0; i < written.size(); i += 2) {
+                Recorder recorder = new Recorder();
+                recorders.add(recorder);
+                WatchRequest request = WatchRequest.prefix(key("k/")).fromRevision(written.get(i));
+                watches.add(store.watch(i % 4 == 0 ? request.withPrevKv() : request, recorder));
+            }
+            long last = store.put(key("k/0"), key("last")).revision();
+            written.add(last);
+            for (int r = 0; r < recorders.size(); r++) {
+                Recorder recorder = recorders.get(r);
+                recorder.awaitRevision(last);
+                assertThat(recorder.events()).extracting(WatchEvent::revision)
+                        .containsExactlyElementsOf(written.subList(2 * r, written.size()));
+                if (r % 2 == 0 && r > 0) {
+                    assertThat(recorder.events().get(0).prevKv()).as("watcher %d", r).isNotNull();
+                }
+                recorder.assertContractKept();
+            }
+        } finally {
+            watches.forEach(Watch::close);
+        }
+    }
+
+    @Test
     void progressIsNotifiedWhileNothingChanges() {
         MvccStore store = open(MvccStore.Config.defaults().withProgressNotifyInterval(Duration.ofMillis(20)));
         long last = store.put(key("a"), key("1")).revision();
