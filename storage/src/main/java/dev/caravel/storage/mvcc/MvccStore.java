@@ -76,9 +76,13 @@ public final class MvccStore implements KeyValueStore {
      * @param maxBatchBytes          most request bytes in one group commit (a single larger request still goes alone)
      * @param watchSyncBatchRecords  most records one catch-up scan of an unsynced watcher reads
      * @param watchSyncInterval      how often the sync loop retries unsynced watchers without being woken
+     * @param slowListenerTimeout    how long one listener call may run before its watch is ended with
+     *                               WATCHER_TOO_SLOW: the only case a watch is given up for being slow, since
+     *                               a watcher that merely falls behind is caught up from the backend
      */
     public record Config(int watcherBufferEvents, Duration progressNotifyInterval, Duration leaseCheckInterval,
-                         int maxBatchRequests, long maxBatchBytes, int watchSyncBatchRecords, Duration watchSyncInterval) {
+                         int maxBatchRequests, long maxBatchBytes, int watchSyncBatchRecords, Duration watchSyncInterval,
+                         Duration slowListenerTimeout) {
 
         public Config {
             if (watcherBufferEvents < 1 || maxBatchRequests < 1 || maxBatchBytes < 1 || watchSyncBatchRecords < 1) {
@@ -87,10 +91,11 @@ public final class MvccStore implements KeyValueStore {
             Objects.requireNonNull(progressNotifyInterval, "progressNotifyInterval");
             Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
             Objects.requireNonNull(watchSyncInterval, "watchSyncInterval");
-            if (progressNotifyInterval.isNegative() || progressNotifyInterval.isZero()
-                    || leaseCheckInterval.isNegative() || leaseCheckInterval.isZero()
-                    || watchSyncInterval.isNegative() || watchSyncInterval.isZero()) {
-                throw new IllegalArgumentException("intervals must be positive");
+            Objects.requireNonNull(slowListenerTimeout, "slowListenerTimeout");
+            for (Duration interval : List.of(progressNotifyInterval, leaseCheckInterval, watchSyncInterval, slowListenerTimeout)) {
+                if (interval.isNegative() || interval.isZero()) {
+                    throw new IllegalArgumentException("intervals must be positive: " + interval);
+                }
             }
         }
 
@@ -98,36 +103,42 @@ public final class MvccStore implements KeyValueStore {
          * 1024 buffered events per watcher (etcd's chanBufLen), 10 minutes between progress notifications
          * (etcd's default), leases checked every 500 ms (etcd's lessor checks as often), 256 requests or
          * 8 MiB per commit, catch-up scans of 1000 records (etcd's maxWatchersPerSync order of magnitude),
-         * a sync retry every 100 ms (etcd's watchable store loop).
+         * a sync retry every 100 ms (etcd's watchable store loop), and a listener call may take a minute
+         * before its watch is given up.
          */
         public static Config defaults() {
             return new Config(1024, Duration.ofMinutes(10), Duration.ofMillis(500), 256, 8L << 20, 1000,
-                    Duration.ofMillis(100));
+                    Duration.ofMillis(100), Duration.ofMinutes(1));
         }
 
         public Config withWatcherBufferEvents(int events) {
             return new Config(events, progressNotifyInterval, leaseCheckInterval, maxBatchRequests, maxBatchBytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withProgressNotifyInterval(Duration interval) {
             return new Config(watcherBufferEvents, interval, leaseCheckInterval, maxBatchRequests, maxBatchBytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withLeaseCheckInterval(Duration interval) {
             return new Config(watcherBufferEvents, progressNotifyInterval, interval, maxBatchRequests, maxBatchBytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withBatchLimits(int requests, long bytes) {
             return new Config(watcherBufferEvents, progressNotifyInterval, leaseCheckInterval, requests, bytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withWatchSyncBatchRecords(int records) {
             return new Config(watcherBufferEvents, progressNotifyInterval, leaseCheckInterval, maxBatchRequests,
-                    maxBatchBytes, records, watchSyncInterval);
+                    maxBatchBytes, records, watchSyncInterval, slowListenerTimeout);
+        }
+
+        public Config withSlowListenerTimeout(Duration timeout) {
+            return new Config(watcherBufferEvents, progressNotifyInterval, leaseCheckInterval, maxBatchRequests,
+                    maxBatchBytes, watchSyncBatchRecords, watchSyncInterval, timeout);
         }
     }
 
@@ -239,6 +250,9 @@ public final class MvccStore implements KeyValueStore {
         timers.scheduleWithFixedDelay(this::expireLeases, leaseCheck, leaseCheck, TimeUnit.NANOSECONDS);
         long progress = config.progressNotifyInterval().toNanos();
         timers.scheduleAtFixedRate(watchers::progressTick, progress, progress, TimeUnit.NANOSECONDS);
+        long slow = config.slowListenerTimeout().toNanos();
+        long slowCheck = Math.clamp(slow / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(5));
+        timers.scheduleWithFixedDelay(() -> watchers.endStuckListeners(slow), slowCheck, slowCheck, TimeUnit.NANOSECONDS);
     }
 
     private void recover() {

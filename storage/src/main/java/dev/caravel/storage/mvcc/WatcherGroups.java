@@ -206,6 +206,46 @@ final class WatcherGroups {
         }
     }
 
+    /**
+     * Ends, with WATCHER_TOO_SLOW, the watches whose listener has been in one call for longer than
+     * {@code timeoutNanos}: the only watches given up for slowness. A watcher that is merely behind
+     * costs nothing but its position, and is caught up from the backend.
+     */
+    void endStuckListeners(long timeoutNanos) {
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            List<Watcher> stuck = new ArrayList<>();
+            for (Set<Watcher> watchers : syncedByKey.values()) {
+                for (Watcher watcher : watchers) {
+                    if (watcher.stuckFor(timeoutNanos, now)) {
+                        stuck.add(watcher);
+                    }
+                }
+            }
+            for (Watcher watcher : syncedRanges) {
+                if (watcher.stuckFor(timeoutNanos, now)) {
+                    stuck.add(watcher);
+                }
+            }
+            for (Watcher watcher : unsynced) {
+                if (watcher.stuckFor(timeoutNanos, now)) {
+                    stuck.add(watcher);
+                }
+            }
+            for (Watcher watcher : stuck) {
+                removeLocked(watcher);
+                log.warn("storage.mvcc: {}: its listener has not returned for {} ms; ending the watch", watcher,
+                        timeoutNanos / 1_000_000);
+                watcher.end(new StorageException(StorageException.Kind.WATCHER_TOO_SLOW, "the listener of " + watcher
+                        + " did not return for " + timeoutNanos / 1_000_000 + " ms; watch again from the last revision seen"),
+                        true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A watcher's buffer drained: if it is behind, the sync loop can go on with it. */
     void deliveredSome(Watcher watcher) {
         lock.lock();

@@ -397,6 +397,40 @@ class MvccStoreTest {
     }
 
     @Test
+    void aListenerStuckInOneCallIsEndedWithWatcherTooSlow() {
+        MvccStore store = open(MvccStore.Config.defaults().withSlowListenerTimeout(Duration.ofMillis(100)));
+        CountDownLatch never = new CountDownLatch(1);
+        Recorder recorder = new Recorder();
+        WatchListener stuck = new WatchListener() {
+            @Override
+            public void onEvents(List<WatchEvent> events) {
+                try {
+                    // Stuck for ten times the timeout, then back.
+                    never.await(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                recorder.onEvents(events);
+            }
+
+            @Override
+            public void onClosed(StorageException cause) {
+                recorder.onClosed(cause);
+            }
+        };
+        try (Watch watch = store.watch(WatchRequest.prefix(key("k/")), stuck)) {
+            long first = store.put(key("k/a"), key("1")).revision();
+            for (int i = 0; i < 10; i++) {
+                store.put(key("k/a"), key("v" + i));
+            }
+            recorder.awaitClosed();
+            assertThat(recorder.closed().kind()).isEqualTo(StorageException.Kind.WATCHER_TOO_SLOW);
+            assertThat(recorder.events()).extracting(WatchEvent::revision).startsWith(first);
+            recorder.assertContractKept();
+        }
+    }
+
+    @Test
     void closingTheStoreEndsWatchesWithUnavailable() {
         MvccStore store = open();
         Recorder recorder = new Recorder();
