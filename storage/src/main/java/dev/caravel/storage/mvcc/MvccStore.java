@@ -234,7 +234,19 @@ public final class MvccStore implements KeyValueStore {
 
     /** Opens a store over {@code backend}, rebuilding the key index and leases from it. The store owns the backend. */
     public static MvccStore open(Backend backend, Config config) {
-        MvccStore store = new MvccStore(Objects.requireNonNull(backend, "backend"), Objects.requireNonNull(config, "config"));
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(config, "config");
+        MvccStore store;
+        try {
+            store = new MvccStore(backend, config);
+        } catch (RuntimeException e) {
+            try {
+                backend.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         store.start();
         return store;
     }
@@ -812,6 +824,7 @@ public final class MvccStore implements KeyValueStore {
 
     private void apply(WriteRequest request, Batch batch) {
         Object result;
+        int recordsBefore = batch.records.size();
         try {
             result = switch (request) {
                 case TxnWrite txn -> evaluateTxn(txn.request(), batch, LATEST, batch.revision);
@@ -821,6 +834,12 @@ public final class MvccStore implements KeyValueStore {
                 case Stop stop -> throw new IllegalStateException("stop is not part of a batch");
             };
         } catch (StorageException e) {
+            if (batch.records.size() != recordsBefore) {
+                // Refusals come before the first write; a failure after it (a backend read) left half a
+                // transaction in the index and the batch, which must not be committed.
+                throw new IllegalStateException("storage.mvcc: a write failed halfway at revision "
+                        + (batch.revision + 1) + ": " + e.getMessage(), e);
+            }
             request.future().completeExceptionally(e);
             return;
         }
@@ -829,12 +848,12 @@ public final class MvccStore implements KeyValueStore {
 
     /** Makes a batch durable, then visible, then tells its writers and watchers. */
     private void flush(Batch batch) {
-        if (batch.writesBackend()) {
-            backend.commit(new CommitBatch(batch.records, batch.revision, batch.granted, batch.revoked));
-        }
         if (batch.revision < lastRevision) {
             throw new IllegalStateException("storage.mvcc: revision going backwards: last " + lastRevision
                     + ", batch " + batch.revision);
+        }
+        if (batch.writesBackend()) {
+            backend.commit(new CommitBatch(batch.records, batch.revision, batch.granted, batch.revoked));
         }
         lastRevision = batch.revision;
         watchers.publish(batch.revision, batch.changes, revision -> readKv(revision, batch));
