@@ -557,6 +557,8 @@ public abstract class KeyValueStoreConformanceTest {
     @Test
     void aTxnWritingTheSameKeyTwiceIsRefused() {
         byte[] a = key("a");
+        // etcd refuses a key put twice, or put and deleted; it accepts a key deleted twice (checkIntervals
+        // in etcdserver/api/v3rpc/key.go compares puts with puts and deletes, never deletes with deletes).
         List<List<Op>> duplicates = List.of(
                 List.of(Op.put(a, bytes("1")), Op.put(a, bytes("2"))),
                 List.of(Op.put(a, bytes("1")), Op.delete(a)),
