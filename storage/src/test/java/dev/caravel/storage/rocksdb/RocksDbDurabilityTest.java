@@ -56,10 +56,11 @@ class RocksDbDurabilityTest {
         int killedWhileWriting = 0;
 
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            // Most cycles kill while writers are busy; every fourth kills at any moment from start,
-            // often in the middle of opening and recovering.
+            // Most cycles kill 50-400 ms into writing; every fourth kills 0.2-1.5 s after the JVM
+            // starts, which lands anywhere from opening and recovering to the first writes.
             boolean anyMoment = cycle % 4 == 3;
-            Map<String, Long> acks = runAndKill(data, "c" + cycle, anyMoment, 50 + random.nextInt(350));
+            int delayMillis = anyMoment ? 200 + random.nextInt(1300) : 50 + random.nextInt(350);
+            Map<String, Long> acks = runAndKill(data, "c" + cycle, anyMoment, delayMillis);
             if (!acks.isEmpty()) {
                 killedWhileWriting++;
             }
