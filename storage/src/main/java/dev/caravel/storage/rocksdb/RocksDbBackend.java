@@ -17,6 +17,10 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
@@ -147,6 +151,14 @@ public final class RocksDbBackend implements Backend {
     /** Volatile too, so that commits read it without taking the lock exclusively once it is set. */
     private volatile boolean writable;
     private boolean closed;
+    /** Space reclamation after compactions: one thread, at most one run queued; see {@link #reclaim}. */
+    private final ExecutorService reclaimer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("storage.rocksdb-reclaim").factory());
+    private final CompactRangeOptions reclaimOptions = new CompactRangeOptions()
+            .setExclusiveManualCompaction(false)
+            .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized);
+    private final AtomicLong reclaimUpTo = new AtomicLong();
+    private final AtomicBoolean reclaimQueued = new AtomicBoolean();
     /** The compacted revision last read or written, to tell a compacted revision from a missing one. */
     private volatile long compactedRevision;
 
@@ -488,15 +500,41 @@ public final class RocksDbBackend implements Backend {
                 db.write(syncWrites, write);
             }
             compactedRevision = compactRevision;
-            // Deletes only write tombstones; compacting the range they fall in is what frees the
-            // space. Not exclusive, so the background compactions of new writes go on meanwhile.
-            try (CompactRangeOptions options = new CompactRangeOptions()
-                    .setExclusiveManualCompaction(false)
-                    .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
-                db.compactRange(records, null, new Revision(compactRevision + 1, 0).encode(), options);
-            }
         } catch (RocksDBException e) {
             throw failure("compacting at revision " + compactRevision, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+        reclaimUpTo.accumulateAndGet(compactRevision, Math::max);
+        if (reclaimQueued.compareAndSet(false, true)) {
+            reclaimer.execute(this::reclaim);
+        }
+    }
+
+    /**
+     * Deletes only write tombstones; compacting the range they fall in is what frees the space. That
+     * rewrites every SST file holding old revisions, seconds for a large database, so it runs here,
+     * on its own thread, and never holds up the store's committer, which called {@link #compact}.
+     * Not exclusive, so the background compactions of new writes go on meanwhile; {@link #close}
+     * cancels it.
+     */
+    private void reclaim() {
+        reclaimQueued.set(false);
+        long upTo = reclaimUpTo.get();
+        long started = System.nanoTime();
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            db.compactRange(records, null, new Revision(upTo + 1, 0).encode(), reclaimOptions);
+            LOG.debug("storage.rocksdb: reclaimed the space of revisions up to {} in {} ms",
+                    upTo, (System.nanoTime() - started) / 1_000_000);
+        } catch (RocksDBException e) {
+            if (!reclaimOptions.canceled()) {
+                LOG.warn("storage.rocksdb: reclaiming the space of revisions up to {} in {} failed: {}",
+                        upTo, directory, describe(e));
+            }
         } finally {
             lock.readLock().unlock();
         }
@@ -527,6 +565,9 @@ public final class RocksDbBackend implements Backend {
 
     @Override
     public void close() {
+        // A running reclaim returns soon once canceled, and gives the lock up to close.
+        reclaimOptions.setCanceled(true);
+        reclaimer.shutdown();
         lock.writeLock().lock();
         try {
             if (closed) {
@@ -534,6 +575,7 @@ public final class RocksDbBackend implements Backend {
             }
             closed = true;
             closeDbLocked();
+            reclaimOptions.close();
             syncWrites.close();
             dbOptions.close();
             recordsOptions.close();

@@ -48,23 +48,27 @@ class RocksDbCorruptionTest {
         Random random = new Random(3);
         try (RocksDbBackend backend = RocksDbBackend.open(db)) {
             backend.recover(new RocksDbBackendTest.Recorded());
-            commitRevisions(backend, random, 2, 300);
+            commitRevisions(backend, random, 2, 300, 20);
             backend.commit(new CommitBatch(List.of(), 301, List.of(new LeaseRecord(9, 30)), List.of()));
         }
         try (RocksDbBackend backend = RocksDbBackend.open(db)) {
             backend.recover(new RocksDbBackendTest.Recorded());
-            commitRevisions(backend, random, 302, 20);
+            commitRevisions(backend, random, 302, 20, 1);
         }
         return db;
     }
 
-    private static void commitRevisions(RocksDbBackend backend, Random random, long first, int count) {
+    /** Commits {@code count} revisions of 4 KB from {@code first} on, {@code perCommit} to a commit. */
+    private static void commitRevisions(RocksDbBackend backend, Random random, long first, int count, int perCommit) {
+        List<RevisionRecord> batch = new ArrayList<>();
         for (long main = first; main < first + count; main++) {
             byte[] value = new byte[4096];
             random.nextBytes(value);
-            backend.commit(new CommitBatch(
-                    List.of(RocksDbBackendTest.put(main, 0, "/registry/configmaps/k" + main, value, main, 1, 0)),
-                    main, List.of(), List.of()));
+            batch.add(RocksDbBackendTest.put(main, 0, "/registry/configmaps/k" + main, value, main, 1, 0));
+            if (batch.size() == perCommit) {
+                backend.commit(new CommitBatch(batch, main, List.of(), List.of()));
+                batch.clear();
+            }
         }
     }
 
