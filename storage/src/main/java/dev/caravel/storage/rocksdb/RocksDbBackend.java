@@ -67,9 +67,10 @@ import org.slf4j.LoggerFactory;
  * exactly as it found it, for an operator or a backup tool to look at. RocksDB's own info log is
  * routed to SLF4J rather than written as LOG files into the folder, for the same reason.
  *
- * <p>A folder with files in it but no CURRENT is CORRUPTED, never a new database: RocksDB with
- * {@code create_if_missing} would write a fresh MANIFEST over it and delete the orphaned SSTs as
- * obsolete. {@code create_if_missing} is used only for an empty or absent folder.
+ * <p>A folder with data files (or files that are not RocksDB's) but no CURRENT is CORRUPTED, never a
+ * new database: RocksDB with {@code create_if_missing} would write a fresh MANIFEST over it and
+ * delete the orphaned SSTs as obsolete. {@code create_if_missing} is used only for an absent or empty
+ * folder, or one holding only what an interrupted creation leaves ({@link #isFresh}).
  *
  * <p>WAL recovery mode: {@link WALRecoveryMode#TolerateCorruptedTailRecords}. Because every write is
  * synced before it is acknowledged, a record torn at the end of the log (the process killed in the
@@ -224,23 +225,30 @@ public final class RocksDbBackend implements Backend {
     }
 
     /**
-     * True when there is nothing here to lose. Anything but RocksDB's lock and info log files makes
-     * the folder an existing database, which must then have a CURRENT file.
+     * True when there is nothing here to lose: no folder, an empty one, or only what RocksDB leaves
+     * when it is stopped while creating a database, before CURRENT exists (lock, info log, IDENTITY,
+     * a first MANIFEST and OPTIONS, a temporary file). Any other file without CURRENT (an SST, a WAL,
+     * something that is not RocksDB's) is CORRUPTED: never a new store over someone's data.
      */
     private boolean isFresh() throws IOException {
         if (!Files.exists(directory)) {
             return true;
         }
         List<String> names = fileNames();
-        boolean hasData = names.stream().anyMatch(name -> !name.equals("LOCK") && !name.startsWith("LOG"));
-        if (!hasData) {
+        if (names.contains("CURRENT")) {
+            return false;
+        }
+        List<String> data = names.stream().filter(name -> !isLeftByCreation(name)).toList();
+        if (data.isEmpty()) {
             return true;
         }
-        if (!names.contains("CURRENT")) {
-            throw RocksDbRecordFormat.corrupted(directory, "the folder holds database files " + names
-                    + " but no CURRENT file; refusing to start an empty store over them");
-        }
-        return false;
+        throw RocksDbRecordFormat.corrupted(directory, "the folder holds " + data
+                + " but no CURRENT file; refusing to start an empty store over them");
+    }
+
+    private static boolean isLeftByCreation(String name) {
+        return name.equals("LOCK") || name.startsWith("LOG") || name.equals("IDENTITY")
+                || name.startsWith("MANIFEST-") || name.startsWith("OPTIONS-") || name.endsWith(".dbtmp");
     }
 
     private List<String> fileNames() {

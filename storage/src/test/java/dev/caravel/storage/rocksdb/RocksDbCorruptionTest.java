@@ -194,6 +194,35 @@ class RocksDbCorruptionTest {
     }
 
     @Test
+    void aFolderOfOtherFilesIsNotTakenForANewStore() throws IOException {
+        Path db = folder.resolve("someone-elses");
+        Files.createDirectories(db);
+        Files.writeString(db.resolve("notes.txt"), "not a database");
+        assertOpeningFailsNaming(db, "notes.txt");
+    }
+
+    @Test
+    void aCreationInterruptedBeforeCurrentWasWrittenStartsAFreshStore() throws IOException {
+        // What a kill while RocksDB creates a database leaves: no CURRENT, no data file.
+        Path db = folder.resolve("interrupted");
+        Files.createDirectories(db);
+        Files.writeString(db.resolve("IDENTITY"), "0b7c1f0e-interrupted\n");
+        Files.write(db.resolve("MANIFEST-000001"), new byte[]{1, 2, 3});
+        Files.write(db.resolve("000001.dbtmp"), "MANIFEST-000001".getBytes(StandardCharsets.US_ASCII));
+        try (RocksDbBackend backend = RocksDbBackend.open(db)) {
+            RocksDbBackendTest.Recorded recorded = new RocksDbBackendTest.Recorded();
+            backend.recover(recorded);
+            assertThat(recorded.records).isEmpty();
+            backend.commit(new CommitBatch(List.of(RocksDbBackendTest.put(2, "k", "v")), 2, List.of(), List.of()));
+        }
+        try (RocksDbBackend backend = RocksDbBackend.open(db)) {
+            RocksDbBackendTest.Recorded recorded = new RocksDbBackendTest.Recorded();
+            backend.recover(recorded);
+            assertThat(recorded.current).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aDamagedRecordInTheWriteAheadLogIsCorruptedAndNamed() throws IOException {
         Path db = databaseWithSstAndLog();
         Path wal = largest(db, ".log");
