@@ -342,6 +342,53 @@ class MvccStoreTest {
     }
 
     @Test
+    void readsRacingCompactionEitherSucceedOrFailWithCompacted() throws Exception {
+        MvccStore store = open();
+        for (int i = 0; i < 20; i++) {
+            store.put(key("k/" + i), key("v"));
+        }
+        long allWritten = store.currentRevision();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                for (int i = 0; i < 1500; i++) {
+                    store.put(key("k/" + (i % 20)), key("v" + i));
+                    if (i % 100 == 99) {
+                        store.compact(store.currentRevision() - 20);
+                    }
+                }
+                return null;
+            });
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(pool.submit(() -> {
+                    int reads = 0;
+                    while (!writer.isDone()) {
+                        long at = Math.max(allWritten, store.currentRevision() - 15);
+                        try {
+                            List<KeyValue> kvs = store.range(RangeRequest.prefix(key("k/")).atRevision(at)).kvs();
+                            assertThat(kvs).hasSize(20);
+                            reads++;
+                        } catch (StorageException e) {
+                            assertThat(e.kind()).isEqualTo(StorageException.Kind.COMPACTED);
+                        }
+                    }
+                    return reads;
+                }));
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            int reads = 0;
+            for (Future<Integer> reader : readers) {
+                reads += reader.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(reads).isPositive();
+            assertThat(store.range(RangeRequest.prefix(key("k/"))).kvs()).hasSize(20);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void progressIsNotifiedWhileNothingChanges() {
         MvccStore store = open(MvccStore.Config.defaults().withProgressNotifyInterval(Duration.ofMillis(20)));
         long last = store.put(key("a"), key("1")).revision();
