@@ -43,6 +43,7 @@ class MvccStoreTest {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger scans = new AtomicInteger();
         volatile long commitDelayMillis;
+        volatile RuntimeException commitFailure;
 
         CountingBackend(MemoryBackend delegate) {
             this.delegate = delegate;
@@ -56,6 +57,9 @@ class MvccStoreTest {
         @Override
         public void commit(CommitBatch batch) {
             commits.incrementAndGet();
+            if (commitFailure != null) {
+                throw commitFailure;
+            }
             if (commitDelayMillis > 0) {
                 try {
                     Thread.sleep(commitDelayMillis);
@@ -475,6 +479,23 @@ class MvccStoreTest {
             assertThat(recorder.events()).extracting(WatchEvent::revision).startsWith(first);
             recorder.assertContractKept();
         }
+    }
+
+    @Test
+    void aFailedCommitStopsTheStoreWithoutShowingTheWrite() {
+        MvccStore store = open();
+        long before = store.put(key("a"), key("1")).revision();
+        Recorder recorder = new Recorder();
+        store.watch(WatchRequest.key(key("a")), recorder);
+        backend.commitFailure = new StorageException(StorageException.Kind.INTERNAL, "disk on fire");
+        assertThatThrownBy(() -> store.put(key("a"), key("2")))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
+        assertThat(store.currentRevision()).isEqualTo(before);
+        recorder.awaitClosed();
+        assertThat(recorder.closed().kind()).isEqualTo(StorageException.Kind.UNAVAILABLE);
+        assertThat(recorder.events()).isEmpty();
+        assertThatThrownBy(() -> store.get(key("a")))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
     }
 
     @Test
