@@ -43,6 +43,7 @@ class MvccStoreTest {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger scans = new AtomicInteger();
         volatile long commitDelayMillis;
+        volatile RuntimeException commitFailure;
 
         CountingBackend(MemoryBackend delegate) {
             this.delegate = delegate;
@@ -56,6 +57,9 @@ class MvccStoreTest {
         @Override
         public void commit(CommitBatch batch) {
             commits.incrementAndGet();
+            if (commitFailure != null) {
+                throw commitFailure;
+            }
             if (commitDelayMillis > 0) {
                 try {
                     Thread.sleep(commitDelayMillis);
@@ -342,6 +346,53 @@ class MvccStoreTest {
     }
 
     @Test
+    void readsRacingCompactionEitherSucceedOrFailWithCompacted() throws Exception {
+        MvccStore store = open();
+        for (int i = 0; i < 20; i++) {
+            store.put(key("k/" + i), key("v"));
+        }
+        long allWritten = store.currentRevision();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                for (int i = 0; i < 1500; i++) {
+                    store.put(key("k/" + (i % 20)), key("v" + i));
+                    if (i % 100 == 99) {
+                        store.compact(store.currentRevision() - 20);
+                    }
+                }
+                return null;
+            });
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(pool.submit(() -> {
+                    int reads = 0;
+                    while (!writer.isDone()) {
+                        long at = Math.max(allWritten, store.currentRevision() - 15);
+                        try {
+                            List<KeyValue> kvs = store.range(RangeRequest.prefix(key("k/")).atRevision(at)).kvs();
+                            assertThat(kvs).hasSize(20);
+                            reads++;
+                        } catch (StorageException e) {
+                            assertThat(e.kind()).isEqualTo(StorageException.Kind.COMPACTED);
+                        }
+                    }
+                    return reads;
+                }));
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            int reads = 0;
+            for (Future<Integer> reader : readers) {
+                reads += reader.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(reads).isPositive();
+            assertThat(store.range(RangeRequest.prefix(key("k/"))).kvs()).hasSize(20);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void progressIsNotifiedWhileNothingChanges() {
         MvccStore store = open(MvccStore.Config.defaults().withProgressNotifyInterval(Duration.ofMillis(20)));
         long last = store.put(key("a"), key("1")).revision();
@@ -428,6 +479,23 @@ class MvccStoreTest {
             assertThat(recorder.events()).extracting(WatchEvent::revision).startsWith(first);
             recorder.assertContractKept();
         }
+    }
+
+    @Test
+    void aFailedCommitStopsTheStoreWithoutShowingTheWrite() {
+        MvccStore store = open();
+        long before = store.put(key("a"), key("1")).revision();
+        Recorder recorder = new Recorder();
+        store.watch(WatchRequest.key(key("a")), recorder);
+        backend.commitFailure = new StorageException(StorageException.Kind.INTERNAL, "disk on fire");
+        assertThatThrownBy(() -> store.put(key("a"), key("2")))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
+        assertThat(store.currentRevision()).isEqualTo(before);
+        recorder.awaitClosed();
+        assertThat(recorder.closed().kind()).isEqualTo(StorageException.Kind.UNAVAILABLE);
+        assertThat(recorder.events()).isEmpty();
+        assertThatThrownBy(() -> store.get(key("a")))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
     }
 
     @Test
