@@ -96,8 +96,9 @@ import org.slf4j.LoggerFactory;
  *       level's filters, most of the filter memory, are not built. Scans ignore filters.</li>
  *   <li>Records: LZ4 (cheap, JSON compresses well), ZSTD for the bottommost level where data settles.</li>
  *   <li>Leases and meta: tiny, read by a scan at start and a point read; no filters, small memtables.</li>
- *   <li>Writes are sequential keys, so level compaction never rewrites much; 64 MB memtables keep
- *       level-0 files large. WAL size is capped so that the small families, which are written on every
+ *   <li>Writes are sequential keys, so new SST files do not overlap older ones and most compactions
+ *       are trivial moves; 64 MB memtables keep level-0 files large. After a store compaction the
+ *       space is reclaimed by a manual compaction on a thread of its own ({@link #reclaim}). WAL size is capped so that the small families, which are written on every
  *       commit, get flushed and the log does not grow without bound.</li>
  *   <li>Rejected: BlobDB (value separation). It pays off for values much larger than ours and adds
  *       blob files to every corruption and recovery path.</li>
@@ -107,6 +108,8 @@ import org.slf4j.LoggerFactory;
  * any thread. {@link #lock} guards the RocksDB handle: operations hold it shared, while
  * {@link #close} and the switch from the read-only to the writable instance hold it exclusively, so
  * no native call ever runs on a closed handle.
+ *
+ * <p>Why these choices, and what they cost: docs/decisions/0004-rocksdb-backend-durability-and-damage.md.
  */
 public final class RocksDbBackend implements Backend {
 
