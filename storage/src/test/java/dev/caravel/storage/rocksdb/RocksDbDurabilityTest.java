@@ -65,7 +65,12 @@ class RocksDbDurabilityTest {
                 killedWhileWriting++;
             }
             acknowledged.putAll(acks);
-            verify(data, acknowledged, cycle);
+            try {
+                verify(data, acknowledged, cycle);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("after kill " + cycle + " (seed " + seed + ", delay " + delayMillis
+                        + " ms, " + acks.size() + " ACKs in this run): " + e.getMessage(), e);
+            }
         }
 
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
