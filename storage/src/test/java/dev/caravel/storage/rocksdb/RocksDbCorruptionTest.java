@@ -35,7 +35,7 @@ import org.rocksdb.WriteOptions;
 /**
  * Damaged files make opening fail with CORRUPTED naming the file, and the failed open leaves the
  * folder byte for byte as it was. Each test builds a small database, damages one file, then opens it
- * the way the store does (open, then recover).
+ * as a store.
  */
 class RocksDbCorruptionTest {
 
@@ -72,10 +72,9 @@ class RocksDbCorruptionTest {
         }
     }
 
+    /** Opens the store as the server does: the backend, then the engine recovering from it. */
     private static void openAndRecover(Path db) {
-        try (RocksDbBackend backend = RocksDbBackend.open(db)) {
-            backend.recover(new RocksDbBackendTest.Recorded());
-        }
+        RocksDbStore.open(db).close();
     }
 
     private static Path largest(Path db, String suffix) throws IOException {
