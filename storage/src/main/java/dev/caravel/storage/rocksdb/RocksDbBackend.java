@@ -218,9 +218,10 @@ public final class RocksDbBackend implements Backend {
                 backend.openReadOnly();
             }
             return backend;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             backend.close();
-            throw new StorageException(StorageException.Kind.INTERNAL, "cannot create " + backend.directory, e);
+            throw new StorageException(StorageException.Kind.INTERNAL,
+                    "cannot use " + backend.directory + " as a database folder: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             backend.close();
             throw e;

@@ -223,6 +223,13 @@ class RocksDbBackendTest {
     }
 
     @Test
+    void aFileInsteadOfAFolderIsAStorageError() throws Exception {
+        Path file = java.nio.file.Files.writeString(folder.resolve("a-file"), "x");
+        assertThatThrownBy(() -> RocksDbBackend.open(file))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getMessage()).contains("a-file"));
+    }
+
+    @Test
     void aClosedBackendIsUnavailable() {
         RocksDbBackend backend = RocksDbBackend.open(folder.resolve("db"));
         backend.close();
