@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.caravel.storage.ByteKeys;
+import dev.caravel.storage.Compare;
 import dev.caravel.storage.KeyValue;
 import dev.caravel.storage.KeyValueStoreConformanceTest.Recorder;
 import dev.caravel.storage.Lease;
@@ -169,6 +170,37 @@ class MvccStoreTest {
             assertThat(all).doesNotHaveDuplicates();
             assertThat(all.stream().mapToLong(Long::longValue).max().orElseThrow()).isEqualTo(1 + writers);
             assertThat(backend.commits.get() - before).as("commits for %d writers", writers).isLessThan(writers / 4);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTransactionSeesTheEarlierTransactionsOfItsGroupCommit() throws Exception {
+        MvccStore store = open();
+        long created = store.put(key("counter"), key("0")).revision();
+        backend.commitDelayMillis = 20;
+        int writers = 32;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Boolean>> outcomes = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                byte[] value = key("from " + i);
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    // Every writer read the same version: exactly one compare-and-swap may win.
+                    return store.txn(TxnRequest.when(List.of(Compare.modRevisionEquals(key("counter"), created)),
+                            List.of(Op.put(key("counter"), value)), List.of())).succeeded();
+                }));
+            }
+            start.countDown();
+            int won = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                won += outcome.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+            assertThat(store.get(key("counter")).version()).isEqualTo(2);
         } finally {
             pool.shutdownNow();
         }
