@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * after {@code watch} returns (an etcd adapter waits for the watch's "created" response).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // a watch opened in try-with-resources only to be closed at its end
 public abstract class KeyValueStoreConformanceTest {
 
     /** How long a test waits for something asynchronous (watch events, lease expiry) before failing. */

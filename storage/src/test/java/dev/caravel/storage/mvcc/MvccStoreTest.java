@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** What the conformance suite cannot see from outside: group commit, backend traffic, slow watchers, recovery. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // a watch opened in try-with-resources only to be closed at its end
 class MvccStoreTest {
 
     /** A MemoryBackend that counts its calls and can be made slow to commit, like an fsync. */
