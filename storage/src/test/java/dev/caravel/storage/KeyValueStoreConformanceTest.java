@@ -673,6 +673,23 @@ public abstract class KeyValueStoreConformanceTest {
     }
 
     @Test
+    void watchFromAFutureRevisionStartsThere() {
+        long current = put("a", "0");
+        long start = current + 3;
+        Recorder recorder = new Recorder();
+        try (Watch watch = store().watch(WatchRequest.prefix(prefixKey()).fromRevision(start), recorder)) {
+            List<Long> written = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                written.add(put("a", Integer.toString(i)));
+            }
+            long last = written.get(written.size() - 1);
+            recorder.awaitRevision(last);
+            assertThat(recorder.events()).extracting(WatchEvent::revision)
+                    .containsExactlyElementsOf(written.stream().filter(r -> r >= start).toList());
+        }
+    }
+
+    @Test
     void watchOfOneKeyIgnoresOtherKeys() {
         Recorder recorder = new Recorder();
         try (Watch watch = store().watch(WatchRequest.key(key("a")), recorder)) {
