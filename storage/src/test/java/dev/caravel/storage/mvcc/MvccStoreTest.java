@@ -546,40 +546,6 @@ class MvccStoreTest {
     }
 
     @Test
-    void reopeningOnTheSameBackendRecoversKeysRevisionsAndLeases() {
-        MvccStore first = open(MvccStore.Config.defaults());
-        Lease lease = first.grantLease(100);
-        long created = first.put(key("a"), key("1")).revision();
-        first.put(key("a"), key("2"));
-        first.put(key("b"), key("1"));
-        first.delete(key("b"));
-        first.put(key("c"), key("1"), lease.id());
-        long compactAt = first.put(key("a"), key("3")).revision();
-        first.compact(compactAt);
-        long last = first.put(key("d"), key("1")).revision();
-        first.close();
-        opened.remove(first);
-
-        MvccStore second = open(MvccStore.Config.defaults());
-        assertThat(second.currentRevision()).isEqualTo(last);
-        assertThat(second.compactedRevision()).isEqualTo(compactAt);
-        KeyValue a = second.get(key("a"));
-        assertThat(a.valueUtf8()).isEqualTo("3");
-        assertThat(a.createRevision()).isEqualTo(created);
-        assertThat(a.version()).isEqualTo(3);
-        assertThat(second.get(key("b"))).isNull();
-        assertThat(second.range(RangeRequest.prefix(new byte[] {0}).atRevision(compactAt)).kvs()).isEmpty();
-        assertThat(second.range(new RangeRequest(key("a"), new byte[] {0}, compactAt, 0, false, false)).kvs())
-                .extracting(KeyValue::keyUtf8).containsExactly("a", "c");
-        assertThat(second.timeToLive(lease.id()).remainingTtlSeconds()).isGreaterThan(90);
-        assertThat(second.put(key("e"), key("1")).revision()).isEqualTo(last + 1);
-        second.put(key("a"), key("4"));
-        assertThat(second.get(key("a")).version()).isEqualTo(4);
-        second.revokeLease(lease.id());
-        assertThat(second.get(key("c"))).as("the lease's key was re-attached at recovery").isNull();
-    }
-
-    @Test
     void anExpiredLeaseIsRevokedByTheChecker() {
         MvccStore store = open(MvccStore.Config.defaults().withLeaseCheckInterval(Duration.ofMillis(20)));
         Lease lease = store.grantLease(1);
