@@ -334,6 +334,7 @@ public final class RocksDbBackend implements Backend {
 
     @Override
     public void recover(RecoveryVisitor visitor) {
+        long started = System.nanoTime();
         lock.readLock().lock();
         try {
             checkOpenLocked();
@@ -341,6 +342,7 @@ public final class RocksDbBackend implements Backend {
         } finally {
             lock.readLock().unlock();
         }
+        long read = System.nanoTime();
         lock.writeLock().lock();
         try {
             checkOpenLocked();
@@ -348,6 +350,8 @@ public final class RocksDbBackend implements Backend {
         } finally {
             lock.writeLock().unlock();
         }
+        LOG.debug("storage.rocksdb: {}: read everything in {} ms, reopened for writing in {} ms", directory,
+                (read - started) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
     }
 
     private void streamLocked(RecoveryVisitor visitor) {

@@ -22,10 +22,12 @@ public final class RocksDbStore {
     }
 
     public static MvccStore open(Path directory, MvccStore.Config config) {
+        long started = System.nanoTime();
         RocksDbBackend backend = RocksDbBackend.open(directory);
         // The engine owns the backend from here: it closes it when opening fails, and on close.
         MvccStore store = MvccStore.open(backend, config);
-        LOG.info("storage.rocksdb: opened {} at revision {}", backend.directory(), store.currentRevision());
+        LOG.info("storage.rocksdb: opened {} at revision {} (compacted {}) in {} ms", backend.directory(),
+                store.currentRevision(), store.compactedRevision(), (System.nanoTime() - started) / 1_000_000);
         return store;
     }
 }
