@@ -6,12 +6,18 @@ import dev.caravel.storage.ByteKeys;
 import dev.caravel.storage.KeyValue;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.RangeRequest;
+import dev.caravel.storage.Watch;
+import dev.caravel.storage.WatchEvent;
+import dev.caravel.storage.WatchRequest;
+import dev.caravel.storage.KeyValueStoreConformanceTest.Recorder;
+import dev.caravel.storage.mvcc.MvccStore;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +45,7 @@ class RocksDbDurabilityTest {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbDurabilityTest.class);
     private static final int CYCLES = 20;
     private static final int WRITERS = 4;
+    private static final int CHURN_CYCLES = 8;
     private static final byte[] PREFIX = ByteKeys.utf8("/durability/");
 
     @TempDir
@@ -79,16 +87,62 @@ class RocksDbDurabilityTest {
         assertThat(killedWhileWriting).as("cycles killed while writes were being acknowledged").isGreaterThanOrEqualTo(CYCLES / 2);
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void killsInTheMiddleOfCompactionsLoseNothingAcknowledgedAndLeaveTheHistoryWhole() throws Exception {
+        Path data = folder.resolve("churn");
+        Random random = new Random();
+        long seed = random.nextLong();
+        random.setSeed(seed);
+        Map<String, Long> acknowledged = new HashMap<>();
+        long compactions = 0;
+        for (int cycle = 0; cycle < CHURN_CYCLES; cycle++) {
+            int delayMillis = 100 + random.nextInt(400);
+            Map<String, Long> acks = runAndKill(data, "churn" + cycle, false, delayMillis, "churn");
+            acknowledged.putAll(acks);
+            try (MvccStore store = RocksDbStore.open(data)) {
+                long current = store.currentRevision();
+                long compacted = store.compactedRevision();
+                if (compacted > 0) {
+                    compactions++;
+                }
+                String context = "after kill " + cycle + " (seed " + seed + ", delay " + delayMillis + " ms)";
+                assertThat(compacted).as(context).isLessThanOrEqualTo(current);
+                for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
+                    KeyValue kv = store.get(ByteKeys.utf8(ack.getKey()));
+                    assertThat(kv).as("%s: acknowledged write %s", context, ack.getKey()).isNotNull();
+                    assertThat(kv.modRevision()).as("%s: revision of %s", context, ack.getKey()).isEqualTo(ack.getValue());
+                }
+                // Every revision after the compacted one is still in the history, once: each write
+                // is a single put, so a watch from there sees one event per revision up to the current.
+                if (current > compacted + 1) {
+                    Recorder recorder = new Recorder();
+                    long from = compacted + 1;
+                    try (Watch watch = store.watch(new WatchRequest(ByteKeys.utf8("/"), ByteKeys.utf8("0"), from, false, false), recorder)) {
+                        recorder.awaitEventCount((int) (current - compacted));
+                        List<Long> revisions = recorder.events().stream().map(WatchEvent::revision).toList();
+                        assertThat(revisions).as("%s: the history from %d to %d", context, from, current)
+                                .isEqualTo(LongStream.rangeClosed(from, current).boxed().toList());
+                    }
+                }
+                assertThat(store.put(ByteKeys.utf8("/durability/churn-parent/" + cycle), new byte[]{1}).revision())
+                        .isEqualTo(current + 1);
+            }
+        }
+        assertThat(compactions).as("reopenings that found a compaction").isGreaterThan(0);
+    }
+
     /** Starts a writer, kills it with SIGKILL {@code delayMillis} after it is ready (or after its start), returns its ACKs. */
-    private Map<String, Long> runAndKill(Path data, String run, boolean anyMoment, int delayMillis) throws Exception {
+    private Map<String, Long> runAndKill(Path data, String run, boolean anyMoment, int delayMillis, String... extra)
+            throws Exception {
         Path stderr = folder.resolve(run + ".stderr");
-        Process child = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                RocksDbCrashWriter.class.getName(), data.toString(), run, Integer.toString(WRITERS))
-                .redirectError(stderr.toFile())
-                .start();
+                RocksDbCrashWriter.class.getName(), data.toString(), run, Integer.toString(WRITERS)));
+        command.addAll(List.of(extra));
+        Process child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         child.getOutputStream().close();
         CountDownLatch ready = new CountDownLatch(1);
         Map<String, Long> acks = new HashMap<>();
