@@ -34,8 +34,10 @@ import java.util.function.Function;
  * Go object, driven by the message's descriptor and the OpenAPI definition of its type: one
  * recursive walk, no per-type code.
  *
- * <p>Why the OpenAPI definition too: the proto files lose three things the JSON form keeps.
+ * <p>Why the OpenAPI definition too: the proto files lose four things the JSON form keeps.
  * <ul>
+ *   <li><b>A few names.</b> Some proto names keep the Go field's casing ({@code uID} for
+ *       {@code uid}); the definition's property that differs only in case is the JSON name.</li>
  *   <li><b>Inlined structs.</b> Go's {@code json:",inline"} (a Volume's VolumeSource, a Probe's
  *       ProbeHandler) is a nested message in protobuf; a message field that the definition does
  *       not list as a property is one, and its fields are written into the parent.</li>
@@ -278,17 +280,37 @@ final class MessageToJson {
         List<String> required = definition.map(Schema::required).orElse(List.of());
         List<FieldLayout> fields = new ArrayList<>(type.getFields().size());
         for (FieldDescriptor field : type.getFields()) {
+            String jsonName = jsonNameOf(field, properties);
             boolean inline = definition.isPresent()
                     && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
                     && !field.isRepeated()
-                    && !properties.contains(field.getName())
+                    && !properties.contains(jsonName)
                     && shapeOf(field.getMessageType(),
                             catalogue.definition(MessageTypes.definitionNameOf(field.getMessageType())).isPresent())
                             == Shape.OBJECT;
-            boolean keepsZero = required.contains(field.getName()) || pointerFields.contains(field.getFullName());
-            fields.add(new FieldLayout(field, field.getName(), inline, keepsZero));
+            boolean keepsZero = required.contains(jsonName) || pointerFields.contains(field.getFullName());
+            fields.add(new FieldLayout(field, jsonName, inline, keepsZero));
         }
         return new Layout(Shape.OBJECT, List.copyOf(fields));
+    }
+
+    /**
+     * The JSON name of a field: its proto name, which go-to-protobuf takes from the JSON tag,
+     * except where it took the Go name's casing instead ({@code uID} for {@code uid},
+     * {@code aPIGroup}, admissionregistration's {@code Webhooks} and {@code Expression}): the
+     * definition's property of that name in another case is the JSON name then.
+     */
+    private static String jsonNameOf(FieldDescriptor field, Set<String> properties) {
+        String name = field.getName();
+        if (properties.contains(name)) {
+            return name;
+        }
+        for (String property : properties) {
+            if (property.equalsIgnoreCase(name)) {
+                return property;
+            }
+        }
+        return name;
     }
 
     private static Shape shapeOf(Descriptor type, boolean hasDefinition) {

@@ -224,6 +224,21 @@ class ProtobufDecoderTest {
     }
 
     @Test
+    void fieldsNamedInGoCasingGetTheirJsonName() {
+        V1Authentication.TokenRequest request = V1Authentication.TokenRequest.newBuilder()
+                .setMetadata(goObjectMeta("", ""))
+                .setSpec(V1Authentication.TokenRequestSpec.newBuilder()
+                        .setBoundObjectRef(V1Authentication.BoundObjectReference.newBuilder()
+                                .setKind("Pod").setApiVersion("v1").setName("p").setUID("1234")))
+                .build();
+
+        ObjectNode json = DECODER.decode(body(request, TOKEN_REQUEST.apiVersion(), "TokenRequest"), TOKEN_REQUEST);
+
+        assertThat(normalized(json.at("/spec/boundObjectRef"))).isEqualTo(parse("""
+                {"kind":"Pod","apiVersion":"v1","name":"p","uid":"1234"}"""));
+    }
+
+    @Test
     void timesAreRfc3339InUtcAndMicroTimesHaveSixFractionalDigits() {
         V1.Event event = V1.Event.newBuilder()
                 .setMetadata(goObjectMeta("e", "default"))
