@@ -1,7 +1,13 @@
 package dev.caravel.apiserver.protobuf;
 
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.TextFormat;
 import io.kubernetes.client.proto.IntStr;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Resource;
@@ -21,11 +27,17 @@ import io.kubernetes.client.proto.V1Rbac;
 import io.kubernetes.client.proto.V1Scheduling;
 import io.kubernetes.client.proto.V1Storage;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +52,15 @@ import java.util.Set;
  * ({@code k8s.io.apiextensions_apiserver...}).
  *
  * <p>Only stable (v1) groups are listed: the beta and alpha files of the artifact describe
- * versions Kubernetes 1.31 to 1.34 no longer serve.
+ * versions Kubernetes 1.31 to 1.34 no longer serve. The artifact's files are those of about
+ * Kubernetes 1.29; {@code descriptor-supplements.textproto} adds the groups it lacks
+ * (coordination, discovery, events) and newer fields clients send, and every file is rebuilt
+ * with them, so that a Deployment's PodSpec is the supplemented one too.
  */
 final class MessageTypes {
+
+    /** Descriptors of what the artifact lacks: see the file's header. */
+    private static final String SUPPLEMENTS = "descriptor-supplements.textproto";
 
     private static final MessageTypes BUILT_IN = new MessageTypes(List.of(
             Meta.getDescriptor(), Runtime.getDescriptor(), Resource.getDescriptor(), IntStr.getDescriptor(),
@@ -50,25 +68,113 @@ final class MessageTypes {
             V1Policy.getDescriptor(), V1Networking.getDescriptor(), V1Storage.getDescriptor(),
             V1Scheduling.getDescriptor(), V1Authentication.getDescriptor(), V1Authorization.getDescriptor(),
             V1Autoscaling.getDescriptor(), V1Certificates.getDescriptor(),
-            V1Admission.getDescriptor(), V1Admissionregistration.getDescriptor()));
+            V1Admission.getDescriptor(), V1Admissionregistration.getDescriptor()), loadSupplements());
 
     private final Map<String, Descriptor> byFullName;
 
-    MessageTypes(List<FileDescriptor> files) {
-        Map<String, Descriptor> types = new HashMap<>();
-        Set<String> seen = new HashSet<>();
+    /**
+     * The types of the given files and the files they import, with the supplements merged in.
+     *
+     * @param supplements files in descriptor form: one named like a given or imported file adds
+     *     fields, nested types and messages to it; any other is a file of its own
+     */
+    MessageTypes(List<FileDescriptor> files, FileDescriptorSet supplements) {
+        Map<String, FileDescriptorProto> protos = new LinkedHashMap<>();
         Deque<FileDescriptor> pending = new ArrayDeque<>(files);
         while (!pending.isEmpty()) {
             FileDescriptor file = pending.pop();
-            if (!seen.add(file.getFullName())) {
-                continue;
+            if (protos.putIfAbsent(file.getName(), file.toProto()) == null) {
+                pending.addAll(file.getDependencies());
             }
-            for (Descriptor type : file.getMessageTypes()) {
+        }
+        for (FileDescriptorProto supplement : supplements.getFileList()) {
+            protos.merge(supplement.getName(), supplement, MessageTypes::supplemented);
+        }
+        Map<String, FileDescriptor> built = new HashMap<>();
+        Map<String, Descriptor> types = new HashMap<>();
+        for (String name : protos.keySet()) {
+            for (Descriptor type : build(name, protos, built).getMessageTypes()) {
                 types.put(type.getFullName(), type);
             }
-            pending.addAll(file.getDependencies());
         }
         this.byFullName = Collections.unmodifiableMap(types);
+    }
+
+    private static FileDescriptor build(String name, Map<String, FileDescriptorProto> protos,
+                                        Map<String, FileDescriptor> built) {
+        FileDescriptor file = built.get(name);
+        if (file != null) {
+            return file;
+        }
+        FileDescriptorProto proto = protos.get(name);
+        if (proto == null) {
+            throw new IllegalStateException("protobuf file " + name + " is imported but not known");
+        }
+        List<FileDescriptor> dependencies = new ArrayList<>();
+        for (String dependency : proto.getDependencyList()) {
+            dependencies.add(build(dependency, protos, built));
+        }
+        try {
+            file = FileDescriptor.buildFrom(proto, dependencies.toArray(FileDescriptor[]::new));
+        } catch (DescriptorValidationException e) {
+            throw new IllegalStateException("protobuf file " + name + " does not build: " + e.getMessage(), e);
+        }
+        built.put(name, file);
+        return file;
+    }
+
+    /**
+     * A file with a supplement's messages merged in. A field whose number the file already has
+     * is left as the file has it: a newer artifact that knows the field wins over the supplement.
+     */
+    private static FileDescriptorProto supplemented(FileDescriptorProto file, FileDescriptorProto supplement) {
+        FileDescriptorProto.Builder out = file.toBuilder();
+        for (DescriptorProto extra : supplement.getMessageTypeList()) {
+            int index = -1;
+            for (int i = 0; i < out.getMessageTypeCount(); i++) {
+                if (out.getMessageType(i).getName().equals(extra.getName())) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                out.addMessageType(extra);
+                continue;
+            }
+            DescriptorProto.Builder message = out.getMessageTypeBuilder(index);
+            Set<Integer> numbers = new HashSet<>();
+            message.getFieldList().forEach(f -> numbers.add(f.getNumber()));
+            Set<String> nested = new HashSet<>();
+            message.getNestedTypeList().forEach(n -> nested.add(n.getName()));
+            for (FieldDescriptorProto field : extra.getFieldList()) {
+                if (numbers.add(field.getNumber())) {
+                    message.addField(field);
+                }
+            }
+            for (DescriptorProto type : extra.getNestedTypeList()) {
+                if (nested.add(type.getName())) {
+                    message.addNestedType(type);
+                }
+            }
+        }
+        for (String dependency : supplement.getDependencyList()) {
+            if (!out.getDependencyList().contains(dependency)) {
+                out.addDependency(dependency);
+            }
+        }
+        return out.build();
+    }
+
+    private static FileDescriptorSet loadSupplements() {
+        try (InputStream in = MessageTypes.class.getResourceAsStream(SUPPLEMENTS)) {
+            if (in == null) {
+                throw new IllegalStateException("classpath resource " + SUPPLEMENTS + " is missing");
+            }
+            FileDescriptorSet.Builder set = FileDescriptorSet.newBuilder();
+            TextFormat.merge(new String(in.readAllBytes(), StandardCharsets.UTF_8), set);
+            return set.build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + SUPPLEMENTS, e);
+        }
     }
 
     static MessageTypes builtIn() {
