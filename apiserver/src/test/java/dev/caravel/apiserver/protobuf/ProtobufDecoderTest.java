@@ -352,6 +352,81 @@ class ProtobufDecoderTest {
     }
 
     @Test
+    void everyBuiltInKindOfTheApiServerHasAProtobufForm() {
+        String[] kinds = {
+                "v1/Namespace", "v1/Pod", "v1/Service", "v1/ConfigMap", "v1/Secret", "v1/ServiceAccount",
+                "v1/Event", "v1/Node", "v1/PersistentVolumeClaim", "v1/PersistentVolume", "v1/LimitRange",
+                "v1/ResourceQuota", "v1/Endpoints", "v1/Binding", "v1/DeleteOptions",
+                "apps/v1/Deployment", "apps/v1/ReplicaSet", "apps/v1/StatefulSet", "apps/v1/DaemonSet",
+                "apps/v1/ControllerRevision", "autoscaling/v1/Scale",
+                "batch/v1/Job", "batch/v1/CronJob",
+                "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/ClusterRole",
+                "rbac.authorization.k8s.io/v1/RoleBinding", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+                "coordination.k8s.io/v1/Lease", "events.k8s.io/v1/Event", "discovery.k8s.io/v1/EndpointSlice",
+                "policy/v1/PodDisruptionBudget", "policy/v1/Eviction",
+                "networking.k8s.io/v1/Ingress", "networking.k8s.io/v1/NetworkPolicy",
+                "networking.k8s.io/v1/IngressClass", "storage.k8s.io/v1/StorageClass",
+                "scheduling.k8s.io/v1/PriorityClass",
+                "authentication.k8s.io/v1/TokenRequest", "authentication.k8s.io/v1/TokenReview",
+                "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SelfSubjectRulesReview",
+                "authorization.k8s.io/v1/SubjectAccessReview", "meta.k8s.io/v1/DeleteOptions"};
+        for (String kind : kinds) {
+            int slash = kind.lastIndexOf('/');
+            GroupVersionKind gvk = GroupVersionKind.of(kind.substring(0, slash), kind.substring(slash + 1));
+            assertThat(DECODER.supports(gvk)).as(kind).isTrue();
+        }
+    }
+
+    @Test
+    void aRawExtensionMayHoldAProtobufObjectOfItsOwn() {
+        byte[] embedded = body(V1.ConfigMap.newBuilder().setMetadata(goObjectMeta("inner", "")).putData("k", "v").build(),
+                "v1", "ConfigMap");
+        V1Apps.ControllerRevision revision = V1Apps.ControllerRevision.newBuilder()
+                .setMetadata(goObjectMeta("rev", "default"))
+                .setData(Runtime.RawExtension.newBuilder().setRaw(ByteString.copyFrom(embedded)))
+                .build();
+
+        ObjectNode json = DECODER.decode(body(revision, "apps/v1", "ControllerRevision"),
+                new GroupVersionKind("apps", "v1", "ControllerRevision"));
+
+        assertThat(normalized(json.get("data"))).isEqualTo(parse("""
+                {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"inner","creationTimestamp":null},
+                 "data":{"k":"v"}}"""));
+    }
+
+    @Test
+    void aRawExtensionThatIsNotJsonCannotBeHandled() {
+        V1Apps.ControllerRevision revision = V1Apps.ControllerRevision.newBuilder()
+                .setMetadata(goObjectMeta("rev", "default"))
+                .setData(Runtime.RawExtension.newBuilder().setRaw(ByteString.copyFromUtf8("{not json")))
+                .build();
+
+        assertThatThrownBy(() -> DECODER.decode(body(revision, "apps/v1", "ControllerRevision"),
+                new GroupVersionKind("apps", "v1", "ControllerRevision")))
+                .isInstanceOfSatisfying(StatusException.class, e -> {
+                    assertThat(e.code()).isEqualTo(400);
+                    assertThat(e.getMessage()).startsWith("ControllerRevision in version \"v1\" cannot be handled as a "
+                            + "ControllerRevision: the RawExtension does not hold valid JSON: ");
+                });
+    }
+
+    @Test
+    void fieldsTheDescriptorsDoNotKnowAreDropped() {
+        byte[] raw = V1.ConfigMap.newBuilder().setMetadata(goObjectMeta("c", "")).putData("k", "v").build().toByteArray();
+        byte[] withUnknown = Arrays.copyOf(raw, raw.length + 3);
+        // field 99, varint 1: a field some newer Kubernetes might add
+        withUnknown[raw.length] = (byte) 0x98;
+        withUnknown[raw.length + 1] = 0x06;
+        withUnknown[raw.length + 2] = 0x01;
+
+        ObjectNode json = DECODER.decode(envelope(withUnknown, "v1", "ConfigMap"), CONFIG_MAP);
+
+        assertThat(normalized(json)).isEqualTo(parse("""
+                {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c","creationTimestamp":null},
+                 "data":{"k":"v"}}"""));
+    }
+
+    @Test
     void customResourcesHaveNoProtobufForm() {
         assertThat(DECODER.supports(new GroupVersionKind("example.com", "v1", "Widget"))).isFalse();
         assertThat(DECODER.supports(DEPLOYMENT)).isTrue();
