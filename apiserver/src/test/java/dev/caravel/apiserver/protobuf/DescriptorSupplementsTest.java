@@ -117,6 +117,26 @@ class DescriptorSupplementsTest {
         assertThat(normalized(json.at("/spec/resources"))).isEqualTo(parse("{\"limits\":{\"cpu\":\"2\"}}"));
     }
 
+    @Test
+    void accessReviewsCarryTheirSelectors() throws IOException {
+        byte[] attributes = message(out -> {
+            out.writeString(1, "default");
+            out.writeString(2, "list");
+            out.writeString(5, "pods");
+            out.writeByteArray(9, message(l -> l.writeString(1, "app=web")));
+        });
+        byte[] review = message(out -> {
+            out.writeByteArray(1, objectMeta("", ""));
+            out.writeByteArray(2, message(spec -> spec.writeByteArray(1, attributes)));
+        });
+
+        ObjectNode json = DECODER.decode(envelope(review, "authorization.k8s.io/v1", "SelfSubjectAccessReview"),
+                new GroupVersionKind("authorization.k8s.io", "v1", "SelfSubjectAccessReview"));
+
+        assertThat(normalized(json.at("/spec/resourceAttributes"))).isEqualTo(parse("""
+                {"namespace":"default","verb":"list","resource":"pods","labelSelector":{"rawSelector":"app=web"}}"""));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private interface Fields {
