@@ -100,13 +100,20 @@ class DescriptorSupplementsTest {
     }
 
     @Test
-    void podLevelResourcesOfNewerClientsAreKept() throws IOException {
+    void podFieldsOfNewerClientsAreKept() throws IOException {
         byte[] cpu = message(q -> q.writeString(1, "2"));
         byte[] resources = message(r -> r.writeByteArray(1, message(entry -> {
             entry.writeString(1, "cpu");
             entry.writeByteArray(2, cpu);
         })));
-        byte[] spec = message(out -> out.writeByteArray(40, resources));
+        byte[] spec = message(out -> {
+            out.writeByteArray(14, message(sc -> sc.writeString(12, "Strict")));
+            out.writeByteArray(39, message(claim -> {
+                claim.writeString(1, "gpu");
+                claim.writeString(4, "gpu-template");
+            }));
+            out.writeByteArray(40, resources);
+        });
         byte[] pod = message(out -> {
             out.writeByteArray(1, objectMeta("p", "default"));
             out.writeByteArray(2, spec);
@@ -115,6 +122,9 @@ class DescriptorSupplementsTest {
         ObjectNode json = DECODER.decode(envelope(pod, "v1", "Pod"), new GroupVersionKind("", "v1", "Pod"));
 
         assertThat(normalized(json.at("/spec/resources"))).isEqualTo(parse("{\"limits\":{\"cpu\":\"2\"}}"));
+        assertThat(normalized(json.at("/spec/securityContext"))).isEqualTo(parse("{\"supplementalGroupsPolicy\":\"Strict\"}"));
+        assertThat(normalized(json.at("/spec/resourceClaims"))).isEqualTo(parse("""
+                [{"name":"gpu","resourceClaimTemplateName":"gpu-template"}]"""));
     }
 
     @Test
