@@ -474,8 +474,11 @@ public final class FieldManager {
     }
 
     /**
-     * The object Kubernetes compares a create against: its kind's Go zero value, in which the
-     * struct members that are not pointers are present and empty.
+     * The object Kubernetes compares a create against: its kind's Go zero value. Struct members
+     * that are not pointers are there and empty; members without {@code omitempty} (in the
+     * OpenAPI document, the required ones) are there as null. So a create does not own
+     * {@code spec}, {@code spec.template} or {@code spec.template.spec.containers} as such, only
+     * what is in them, exactly as Kubernetes records it.
      */
     private JsonNode zeroObject() {
         return zeroOf(root);
@@ -485,6 +488,12 @@ public final class FieldManager {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (type.kind() != FieldType.Kind.MAP) {
             return out;
+        }
+        for (String name : type.required()) {
+            FieldType field = type.field(name);
+            if (field != null && field.kind() != FieldType.Kind.SCALAR) {
+                out.putNull(name);
+            }
         }
         for (String name : ALWAYS_PRESENT_STRUCTS) {
             if (!type.declares(name)) {

@@ -193,6 +193,11 @@ final class FieldType {
         return SCALAR;
     }
 
+    /** The struct's required fields (Go members without {@code omitempty}). */
+    List<String> required() {
+        return kind == Kind.MAP ? resolved.required() : List.of();
+    }
+
     FieldType element() {
         if (kind == Kind.LIST) {
             return resolved.items().map(FieldType::of).orElse(DEDUCED);
