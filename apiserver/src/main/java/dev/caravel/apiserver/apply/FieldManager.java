@@ -60,6 +60,8 @@ public final class FieldManager {
     public static final int MAX_UPDATE_MANAGERS = 10;
     /** kubectl's client-side apply annotation, kept in step by server-side applies of "kubectl". */
     public static final String LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+    /** The manager name kubectl applies with by default; Kubernetes gives it the client-side apply upgrade path. */
+    private static final String KUBECTL = "kubectl";
     /** A field manager name may be this long; longer user agents are cut. */
     public static final int FIELD_MANAGER_MAX_LENGTH = 128;
 
@@ -279,7 +281,7 @@ public final class FieldManager {
             }
         }
         if (!force && !conflicts.isEmpty()) {
-            throw conflictError(conflicts);
+            throw new Conflicts(conflicts);
         }
         for (ManagerId id : new ArrayList<>(managed.owners().keySet())) {
             if (id.equals(writer)) {
@@ -318,6 +320,90 @@ public final class FieldManager {
     public ObjectNode apply(JsonNode live, JsonNode config, String manager, boolean force) {
         ObjectNode applied = object(config, "applied configuration");
         validateConfig(applied);
+        ObjectNode result;
+        try {
+            result = applyOnce(live, applied, manager, force);
+        } catch (Conflicts conflicts) {
+            result = applyOverClientSideApply(live, applied, manager, conflicts);
+        }
+        JsonNode annotations = result.path("metadata").path("annotations");
+        if (manager.equals(KUBECTL) && annotations.has(LAST_APPLIED_ANNOTATION)) {
+            // kubectl's server-side apply keeps the client-side annotation true, so that a later
+            // client-side apply computes its patch from what was really applied.
+            ((ObjectNode) annotations).put(LAST_APPLIED_ANNOTATION, lastAppliedConfiguration(applied));
+        }
+        return result;
+    }
+
+    /**
+     * Kubernetes' way for {@code kubectl apply --server-side} to take over an object managed by
+     * client-side apply: the conflicts on fields whose live value is still what the
+     * last-applied-configuration annotation says are the user's own, so they are forced; any
+     * other conflict stands.
+     */
+    private ObjectNode applyOverClientSideApply(JsonNode live, ObjectNode applied, String manager, Conflicts conflicts) {
+        if (!manager.equals(KUBECTL) || live == null) {
+            throw conflictError(conflicts.byManager);
+        }
+        FieldSet allowed = fieldsStillAsLastApplied(withoutManagedFields(object(live, "live object")));
+        if (allowed == null) {
+            throw conflictError(conflicts.byManager);
+        }
+        Map<ManagerId, FieldSet> remaining = new LinkedHashMap<>();
+        for (Map.Entry<ManagerId, FieldSet> e : conflicts.byManager.entrySet()) {
+            FieldSet.Builder kept = FieldSet.builder();
+            for (ElementPath p : e.getValue().paths()) {
+                if (!allowed.has(p)) {
+                    kept.insert(p);
+                }
+            }
+            FieldSet set = kept.build();
+            if (!set.isEmpty()) {
+                remaining.put(e.getKey(), set);
+            }
+        }
+        if (!remaining.isEmpty()) {
+            throw conflictError(remaining);
+        }
+        return applyOnce(live, applied, manager, true);
+    }
+
+    /** The fields of the last-applied-configuration annotation whose value the live object still has; null if none can be read. */
+    private FieldSet fieldsStillAsLastApplied(ObjectNode live) {
+        String text = live.path("metadata").path("annotations").path(LAST_APPLIED_ANNOTATION).asText("");
+        if (text.isEmpty()) {
+            return null;
+        }
+        JsonNode lastApplied;
+        try {
+            lastApplied = PathElement.Mapper.INSTANCE.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+        if (lastApplied == null || !lastApplied.isObject()
+                || !lastApplied.path("apiVersion").asText("").equals(kind.apiVersion())) {
+            return null;
+        }
+        List<TypedTree.Problem> problems = new ArrayList<>();
+        FieldSet set = TypedTree.fieldSet(lastApplied, root, typed, problems);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        TypedTree.Comparison c = TypedTree.compare(lastApplied, live, root);
+        return set.difference(c.modified()).difference(c.added()).difference(c.removed());
+    }
+
+    /** Conflicts found by one apply, before they become a Status (they may yet be forgiven). */
+    private static final class Conflicts extends RuntimeException {
+        final Map<ManagerId, FieldSet> byManager;
+
+        Conflicts(Map<ManagerId, FieldSet> byManager) {
+            super(null, null, false, false);
+            this.byManager = byManager;
+        }
+    }
+
+    private ObjectNode applyOnce(JsonNode live, ObjectNode applied, String manager, boolean force) {
         ObjectNode liveObject;
         ManagedFields managed;
         if (live == null) {
@@ -368,10 +454,6 @@ public final class FieldManager {
             result = liveObject;
         }
         capUpdateManagers(managed);
-        if (manager.equals("kubectl") && result.path("metadata").path("annotations").has(LAST_APPLIED_ANNOTATION)) {
-            ((ObjectNode) result.path("metadata").path("annotations"))
-                    .put(LAST_APPLIED_ANNOTATION, lastAppliedConfiguration(applied));
-        }
         managed.writeTo(result);
         return result;
     }

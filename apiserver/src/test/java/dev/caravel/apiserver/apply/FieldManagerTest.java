@@ -547,6 +547,59 @@ class FieldManagerTest {
                 .endsWith("}\n");
     }
 
+    /** A Deployment as {@code kubectl apply} (client-side) leaves it: its annotation holds the configuration. */
+    ObjectNode createdByClientSideApply() {
+        ObjectNode config = (ObjectNode) yaml(NGINX);
+        ObjectNode withAnnotation = config.deepCopy();
+        ((ObjectNode) withAnnotation.get("metadata")).putObject("annotations")
+                .put(FieldManager.LAST_APPLIED_ANNOTATION, config.toString());
+        return stored(deployments.update(null, withAnnotation, "kubectl-client-side-apply"));
+    }
+
+    static JsonNode withReplicas(int replicas) {
+        ObjectNode config = (ObjectNode) yaml(NGINX);
+        ((ObjectNode) config.get("spec")).put("replicas", replicas);
+        return config;
+    }
+
+    @Test
+    void kubectlServerSideApplyTakesOverFromClientSideApplyWithoutConflict() {
+        ObjectNode live = createdByClientSideApply();
+
+        ObjectNode result = deployments.apply(live, withReplicas(5), "kubectl", false);
+
+        assertThat(result.path("spec").path("replicas").asInt()).isEqualTo(5);
+        assertThat(fieldsOf(result, "kubectl")).contains("f:replicas");
+        assertThat(fieldsOf(result, "kubectl-client-side-apply")).doesNotContain("f:replicas");
+        assertThat(result.at("/metadata/annotations").path(FieldManager.LAST_APPLIED_ANNOTATION).asText())
+                .contains("\"replicas\":5");
+    }
+
+    @Test
+    void anotherManagerGetsNoSuchPass() {
+        ObjectNode live = createdByClientSideApply();
+
+        StatusException e = catchThrowableOfType(StatusException.class,
+                () -> deployments.apply(live, withReplicas(5), "argocd", false));
+
+        assertThat(e.getMessage()).isEqualTo(
+                "Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas");
+    }
+
+    @Test
+    void aFieldChangedSinceTheClientSideApplyStillConflicts() {
+        ObjectNode live = createdByClientSideApply();
+        ObjectNode scaled = live.deepCopy();
+        ((ObjectNode) scaled.get("spec")).put("replicas", 7);
+        ObjectNode afterScale = stored(deployments.update(live, scaled, "kube-controller-manager"));
+
+        StatusException e = catchThrowableOfType(StatusException.class,
+                () -> deployments.apply(afterScale, withReplicas(5), "kubectl", false));
+
+        assertThat(e.getMessage()).isEqualTo(
+                "Apply failed with 1 conflict: conflict with \"kube-controller-manager\" using apps/v1: .spec.replicas");
+    }
+
     @Test
     void theManagerOfARequestWithoutOneIsTheUserAgentPrefix() {
         assertThat(FieldManager.managerFor(null, "kubectl/v1.31.0 (linux/amd64) kubernetes/9a3c1d2")).isEqualTo("kubectl");
