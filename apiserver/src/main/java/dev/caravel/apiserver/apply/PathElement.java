@@ -55,7 +55,7 @@ public sealed interface PathElement extends Comparable<PathElement> {
             int h = 1;
             for (Map.Entry<String, JsonNode> e : fields) {
                 h = 31 * h + e.getKey().hashCode();
-                h = 31 * h + ValueOrder.json(e.getValue()).hashCode();
+                h = 31 * h + ValueOrder.hash(e.getValue());
             }
             return h;
         }
@@ -74,7 +74,7 @@ public sealed interface PathElement extends Comparable<PathElement> {
 
         @Override
         public int hashCode() {
-            return ValueOrder.json(value).hashCode();
+            return ValueOrder.hash(value);
         }
     }
 

@@ -98,6 +98,39 @@ final class ValueOrder {
         return 4;
     }
 
+    /** A hash consistent with {@link #equal}: 80 and 80.0 hash alike, key order does not count. */
+    static int hash(JsonNode n) {
+        switch (rank(n)) {
+            case 0 -> {
+                return Double.hashCode(n.doubleValue());
+            }
+            case 1 -> {
+                return n.textValue().hashCode();
+            }
+            case 2 -> {
+                return Boolean.hashCode(n.booleanValue());
+            }
+            case 3 -> {
+                int h = 1;
+                for (JsonNode item : n) {
+                    h = 31 * h + hash(item);
+                }
+                return h;
+            }
+            case 4 -> {
+                int h = 0;
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    h += e.getKey().hashCode() ^ hash(e.getValue());
+                }
+                return h;
+            }
+            default -> {
+                return 0;
+            }
+        }
+    }
+
     static List<String> sortedKeys(JsonNode object) {
         List<String> keys = new ArrayList<>(object.size());
         object.fieldNames().forEachRemaining(keys::add);

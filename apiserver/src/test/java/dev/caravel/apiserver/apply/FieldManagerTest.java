@@ -7,6 +7,7 @@ import dev.caravel.apiserver.api.StatusCause;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
 import dev.caravel.apiserver.schema.GroupVersionKind;
+import dev.caravel.apiserver.schema.Schema;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -531,6 +532,49 @@ class FieldManagerTest {
                 """), "kubectl", false);
 
         assertThat(fieldsOf(result, "kubectl")).isEqualTo("{\"f:spec\":{\".\":{},\"f:size\":{},\"f:tags\":{}}}");
+    }
+
+    @Test
+    void aCustomResourceIsTypedByItsOwnSchemaWithMetadataAddedAsKubernetesDoes() {
+        Schema schema = Schema.standalone(json("""
+                {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+                  "size": {"type": "integer"},
+                  "ports": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                            "items": {"type": "object", "properties": {"name": {"type": "string"}, "port": {"type": "integer"}}}},
+                  "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}}
+                """));
+        FieldManager widgets = FieldManager.forSchema(new GroupVersionKind("example.com", "v1", "Widget"), schema)
+                .withClock(CLOCK);
+        ObjectNode live = stored(widgets.apply(null, yaml("""
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: w, labels: {a: b}}
+                spec:
+                  size: 1
+                  ports: [{name: http, port: 80}]
+                  extra: {anything: {goes: here}}
+                """), "one", false));
+
+        assertThat(fieldsOf(live, "one")).isEqualTo("{\"f:metadata\":{\"f:labels\":{\"f:a\":{}}},\"f:spec\":{"
+                + "\"f:extra\":{\"f:anything\":{\".\":{},\"f:goes\":{}}},\"f:ports\":{\"k:{\\\"name\\\":\\\"http\\\"}\":"
+                + "{\".\":{},\"f:name\":{},\"f:port\":{}}},\"f:size\":{}}}");
+
+        ObjectNode result = widgets.apply(live, yaml("""
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: w}
+                spec:
+                  ports: [{name: grpc, port: 9090}]
+                """), "two", false);
+        assertThat(result.at("/spec/ports").findValuesAsText("name")).containsExactly("http", "grpc");
+
+        assertThatThrownBy(() -> widgets.apply(live, yaml("""
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: w}
+                spec: {colour: red}
+                """), "two", false)).hasMessage("failed to create typed patch object (/w; example.com/v1, Kind=Widget): "
+                + ".spec.colour: field not declared in schema");
     }
 
     @Test
