@@ -42,7 +42,20 @@ import java.util.Set;
  * Both return the new object with its {@code metadata.managedFields}; the registry then runs
  * defaulting, admission and validation on it as for any write, and stores it.
  *
- * <p>Immutable and shareable: make one per resource and subresource at startup.
+ * <p>Immutable and shareable: make one per resource and subresource at startup, e.g.
+ * {@code FieldManager.forKind(gvk).withResetFields(FieldManager.STATUS)} for a main resource with
+ * a status subresource, and {@code .withSubresource("status").withResetFields(<what the status
+ * strategy keeps>)} for that subresource.
+ *
+ * <p>How the registry calls it, with {@code manager = managerFor(fieldManager, userAgent)}:
+ * <ul>
+ *   <li>create: {@code update(null, object, manager)}, on the decoded and defaulted object;
+ *   <li>update, and JSON, merge and strategic merge patches: {@code update(stored, object, manager)}
+ *       on the new object, defaulted (an undefaulted object would look like it removed fields);
+ *   <li>apply patch: {@code apply(storedOrNull, body, fieldManager, force)}, then defaulting,
+ *       the strategy, admission and validation as for an update, and the URL's name and namespace
+ *       checked against the result; a result equal to the stored object needs no write.
+ * </ul>
  *
  * <p>How fields are tracked follows structured-merge-diff (see {@link FieldSet} and
  * {@link FieldType}); the layers are those of Kubernetes' default field manager: metadata and type

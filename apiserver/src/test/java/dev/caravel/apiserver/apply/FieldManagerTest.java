@@ -99,6 +99,16 @@ class FieldManagerTest {
     }
 
     @Test
+    void applyingTheSameConfigurationAgainChangesNothingAtAll() {
+        ObjectNode live = stored(deployments.apply(null, yaml(NGINX), "kubectl", false));
+
+        ObjectNode again = deployments.withClock(Clock.offset(CLOCK, java.time.Duration.ofHours(1)))
+                .apply(live, yaml(NGINX), "kubectl", false);
+
+        assertThat(again).isEqualTo(live);
+    }
+
+    @Test
     void applyingAgainWithFewerFieldsRemovesThem() {
         ObjectNode live = stored(deployments.apply(null, yaml(NGINX), "kubectl", false));
         ObjectNode smaller = (ObjectNode) yaml(NGINX);
