@@ -193,13 +193,19 @@ final class TypedTree {
         }
         switch (type.kind()) {
             case LIST -> {
-                if (type.atomic() || !live.isArray() || !applied.isArray()) {
+                // A null list merges as an empty one: applying "ports: null" owns the field but
+                // keeps the live items, as in Kubernetes.
+                boolean liveList = live.isArray() || live.isNull();
+                boolean appliedList = applied.isArray() || applied.isNull();
+                if (type.atomic() || !liveList || !appliedList || (live.isEmpty() && applied.isEmpty())) {
                     return applied.deepCopy();
                 }
                 return mergeList(live, applied, type);
             }
             case MAP, DEDUCED -> {
-                if (type.atomic() || !live.isObject() || !applied.isObject()) {
+                boolean liveMap = live.isObject() || live.isNull();
+                boolean appliedMap = applied.isObject() || applied.isNull();
+                if (type.atomic() || !liveMap || !appliedMap || (live.isEmpty() && applied.isEmpty())) {
                     return applied.deepCopy();
                 }
                 ObjectNode out = NODES.objectNode();

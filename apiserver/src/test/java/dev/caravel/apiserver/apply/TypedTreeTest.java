@@ -48,6 +48,16 @@ class TypedTreeTest {
     }
 
     @Test
+    void aNullMapOrListInTheConfigurationKeepsTheLiveEntries() {
+        JsonNode live = json("{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}");
+        JsonNode applied = json("{\"metadata\":{\"labels\":null},\"spec\":{\"containers\":null}}");
+
+        JsonNode merged = TypedTree.merge(live, applied, pod);
+
+        assertThat(merged).isEqualTo(live);
+    }
+
+    @Test
     void aComparisonOwnsMapsAndItemsThatAppearButNotThoseThatWereThere() {
         JsonNode before = json("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"1\"}]}}");
         JsonNode after = json("{\"metadata\":{\"name\":\"p\",\"labels\":{\"x\":\"y\"}},"
