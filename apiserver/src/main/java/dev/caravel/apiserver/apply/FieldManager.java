@@ -49,9 +49,12 @@ import java.util.Set;
  *
  * <p>How the registry calls it, with {@code manager = managerFor(fieldManager, userAgent)}:
  * <ul>
- *   <li>create: {@code update(null, object, manager)}, on the decoded and defaulted object;
+ *   <li>create: {@code update(null, object, manager)}, on the decoded and defaulted object,
+ *       before the strategy's PrepareForCreate (as Kubernetes: the name, uid and status the
+ *       server sets are not the client's);
  *   <li>update, and JSON, merge and strategic merge patches: {@code update(stored, object, manager)}
- *       on the new object, defaulted (an undefaulted object would look like it removed fields);
+ *       on the new object, defaulted (an undefaulted object would look like it removed fields),
+ *       before the strategy's PrepareForUpdate;
  *   <li>apply patch: {@code apply(storedOrNull, body, fieldManager, force)}, then defaulting,
  *       the strategy, admission and validation as for an update, and the URL's name and namespace
  *       checked against the result; a result equal to the stored object needs no write.
@@ -197,8 +200,8 @@ public final class FieldManager {
     // ---- update -------------------------------------------------------------------------------
 
     /**
-     * Records a write that is not an apply. Call it with the object about to be stored (after the
-     * strategy's preparation and defaulting) and the stored one.
+     * Records a write that is not an apply. Call it with the object the client sent, decoded and
+     * defaulted, and the stored one.
      *
      * <p>The managedFields the client sent are taken as the new ones if they decode and are not
      * empty (clients may edit them); an empty list, or one empty entry, clears them; otherwise,
