@@ -165,7 +165,7 @@ final class Fields {
         if (value == null || value.isMissingNode() || value.isNull()) {
             return "0";
         }
-        return value.isNumber() ? value.asText() : value.asText();
+        return value.asText();
     }
 
     /** Access modes in Kubernetes' fixed order, deduplicated: "RWO,ROX,RWX,RWOP". */

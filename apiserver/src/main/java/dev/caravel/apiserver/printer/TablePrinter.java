@@ -53,9 +53,22 @@ public final class TablePrinter {
      * {@code items} the rows, in order).
      */
     public ObjectNode listTable(GroupResource resource, JsonNode list, IncludeObject include) {
+        String listKind = Fields.text(list, "kind");
+        String itemKind = listKind.endsWith("List") ? listKind.substring(0, listKind.length() - 4) : "";
+        String apiVersion = Fields.text(list, "apiVersion");
         List<ObjectNode> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
-            items.add((ObjectNode) item);
+            ObjectNode object = (ObjectNode) item;
+            // List items go out without kind and apiVersion, but an embedded row object must
+            // carry them: kubectl decodes it on its own and fails without a kind.
+            if (include == IncludeObject.OBJECT && !object.has("kind") && !itemKind.isEmpty()) {
+                ObjectNode typed = JsonNodeFactory.instance.objectNode();
+                typed.put("kind", itemKind);
+                typed.put("apiVersion", apiVersion);
+                typed.setAll(object);
+                object = typed;
+            }
+            items.add(object);
         }
         return table(resource, items, listMeta(list.path("metadata")), include, true);
     }

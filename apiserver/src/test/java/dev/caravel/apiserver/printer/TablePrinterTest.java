@@ -52,6 +52,15 @@ class TablePrinterTest {
     }
 
     @Test
+    void embeddedListItemsGetTheKindAndApiVersionTheListOmits() {
+        ObjectNode list = json(CONFIG_MAP_LIST);
+        ((ObjectNode) list.at("/items/0")).remove(java.util.List.of("kind", "apiVersion"));
+        ObjectNode table = printer.listTable(GroupResource.core("configmaps"), list, IncludeObject.OBJECT);
+        assertThat(table.at("/rows/0/object").toString())
+                .startsWith("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"settings\"");
+    }
+
+    @Test
     void anEmptyListHasColumnsAndNoRows() {
         ObjectNode table = printer.listTable(GroupResource.core("pods"),
                 json("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}"),
