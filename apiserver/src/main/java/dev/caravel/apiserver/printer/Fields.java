@@ -101,8 +101,9 @@ final class Fields {
 
     /**
      * A LabelSelector as its selector string ("app=web,tier in (a,b),!legacy"), requirements
-     * sorted by key as Kubernetes' internal selector keeps them. Empty or absent is "", an unknown
-     * operator is null (Kubernetes fails to convert it).
+     * sorted by key as Kubernetes' internal selector keeps them. Empty or absent is "", a
+     * requirement Kubernetes cannot convert (unknown operator, In without values, Exists with
+     * values) is null.
      */
     static String selectorString(JsonNode selector) {
         if (selector == null || !selector.isObject()) {
@@ -120,7 +121,13 @@ final class Fields {
             String key = text(expression, "key");
             TreeSet<String> values = new TreeSet<>();
             elements(expression, "values").forEach(v -> values.add(v.asText()));
-            String text = switch (text(expression, "operator")) {
+            String operator = text(expression, "operator");
+            boolean takesValues = operator.equals("In") || operator.equals("NotIn");
+            // Kubernetes refuses to build such a requirement, and prints the selector as broken.
+            if (takesValues == values.isEmpty()) {
+                return null;
+            }
+            String text = switch (operator) {
                 case "In" -> key + " in (" + String.join(",", values) + ")";
                 case "NotIn" -> key + " notin (" + String.join(",", values) + ")";
                 case "Exists" -> key;

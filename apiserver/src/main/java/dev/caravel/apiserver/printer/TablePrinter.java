@@ -97,7 +97,10 @@ public final class TablePrinter {
             this.include = include;
         }
 
-        /** The Table to put in the event's {@code object} field in place of the object. */
+        /**
+         * The Table to put in the event's {@code object} field in place of the object. ERROR
+         * events keep their Status: Kubernetes never turns a Status into a Table.
+         */
         public ObjectNode next(ObjectNode eventObject) {
             ObjectNode table = table(resource, List.of(eventObject), objectListMeta(eventObject), include, !headersSent);
             headersSent = true;

@@ -23,6 +23,16 @@ class WorkloadPrintersTest {
     }
 
     @Test
+    void aSelectorKubernetesCannotBuildIsInvalidForDeploymentsAndAnErrorElsewhere() {
+        String broken = """
+            {"metadata":{"name":"x"},"spec":{"selector":{"matchExpressions":[{"key":"a","operator":"In","values":[]}]},
+             "template":{"spec":{"containers":[]}}}}
+            """;
+        assertThat(WorkloadPrinters.deployments().cellsOf(json(broken), NOW).get(7)).isEqualTo("<invalid>");
+        assertThat(WorkloadPrinters.replicaSets().cellsOf(json(broken), NOW).get(7)).isEqualTo("<error>");
+    }
+
+    @Test
     void aDeploymentWithoutStatusYetShowsZeroReady() {
         List<Object> cells = WorkloadPrinters.deployments().cellsOf(json("""
             {"metadata":{"name":"new","creationTimestamp":"2024-05-01T11:59:58Z"},
