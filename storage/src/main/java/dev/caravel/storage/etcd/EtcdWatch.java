@@ -64,6 +64,11 @@ final class EtcdWatch implements Watch {
     /** When the stream last brought events (or a new attempt started), in System.nanoTime(). */
     private long lastArrivalNanos = System.nanoTime();
     private boolean settleScheduled;
+    /**
+     * A progress request not answered yet: sent again by the next attempt, since the answer of a
+     * broken stream never comes.
+     */
+    private boolean progressWanted;
 
     EtcdWatch(EtcdStore store, WatchRequest request, WatchListener listener) {
         this.store = store;
@@ -83,13 +88,16 @@ final class EtcdWatch implements Watch {
     public void requestProgress() {
         Attempt attempt;
         synchronized (lock) {
-            attempt = ended ? null : current;
+            if (ended) {
+                return;
+            }
+            progressWanted = true;
+            // jetcd drops a progress request made before its stream is open; an attempt's stream is
+            // open once etcd has answered its creation, and the request is sent then (onResponse).
+            attempt = current != null && current.created ? current : null;
         }
-        io.etcd.jetcd.Watch.Watcher watcher = attempt == null ? null : attempt.watcher;
-        if (watcher != null) {
-            // Answered on the attempt's stream; a stream that breaks first loses the request, which a
-            // caller waiting on progress sees as a timeout and asks again.
-            watcher.requestProgress();
+        if (attempt != null && attempt.watcher != null) {
+            attempt.watcher.requestProgress();
         }
     }
 
@@ -155,11 +163,16 @@ final class EtcdWatch implements Watch {
         }
         attempt.watcher = watcher;
         boolean stale;
+        boolean sendProgressRequest;
         synchronized (lock) {
             stale = current != attempt;
+            // etcd may have answered the creation before jetcd handed the watcher back.
+            sendProgressRequest = !stale && attempt.created && progressWanted;
         }
         if (stale) {
             closeAttempt(attempt);
+        } else if (sendProgressRequest) {
+            watcher.requestProgress();
         }
     }
 
@@ -193,93 +206,102 @@ final class EtcdWatch implements Watch {
     }
 
     private void onResponse(Attempt attempt, WatchResponse response) {
+        boolean sendProgressRequest = false;
         synchronized (lock) {
             if (ended || current != attempt) {
                 return;
             }
             long headerRevision = response.getHeader().getRevision();
             if (response.isCreatedNotify()) {
+                attempt.created = true;
                 if (!startPinned) {
                     // etcd starts a watch "from the next change" after the revision its answer carries.
                     lastDelivered = headerRevision;
                     startPinned = true;
                 }
-                return;
+                sendProgressRequest = progressWanted;
+            } else {
+                onChangesLocked(response, headerRevision);
             }
-            if (response.getEvents().isEmpty()) {
-                if (response.isProgressNotify()) {
-                    if (headerRevision <= lastDelivered) {
-                        deliverProgressLocked(lastDelivered);
-                    } else {
-                        pendingProgress = Math.max(pendingProgress, headerRevision);
-                        scheduleSettleLocked(store.options().progressSettleDelay().toNanos());
-                    }
+        }
+        if (sendProgressRequest && attempt.watcher != null) {
+            attempt.watcher.requestProgress();
+        }
+    }
+
+    private void onChangesLocked(WatchResponse response, long headerRevision) {
+        if (response.getEvents().isEmpty()) {
+            if (response.isProgressNotify()) {
+                if (headerRevision <= lastDelivered) {
+                    deliverProgressLocked(lastDelivered);
+                } else {
+                    pendingProgress = Math.max(pendingProgress, headerRevision);
+                    scheduleSettleLocked(store.options().progressSettleDelay().toNanos());
                 }
-                return;
             }
-            lastArrivalNanos = System.nanoTime();
-            List<WatchEvent> fresh = new ArrayList<>(response.getEvents().size());
-            for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
-                KeyValue kv = EtcdStore.keyValue(event.getKeyValue());
-                if (kv.modRevision() <= lastDelivered) {
-                    continue; // a new attempt may repeat what an old one delivered
-                }
-                if (kv.modRevision() <= lastProgress) {
-                    EtcdStore.log.error("{}: etcd sent an event at revision {} after reporting progress at {}"
-                            + " (etcd before 3.4.24/3.5.8 answers RequestProgress out of band)", name, kv.modRevision(), lastProgress);
-                }
-                WatchEvent.Type type = switch (event.getEventType()) {
-                    case PUT -> WatchEvent.Type.PUT;
-                    case DELETE -> WatchEvent.Type.DELETE;
-                    default -> null;
-                };
-                if (type == null) {
-                    EtcdStore.log.warn("{}: ignoring an event of unknown type at revision {}", name, kv.modRevision());
-                    continue;
-                }
-                KeyValue prev = request.prevKv() ? EtcdStore.keyValueOrNull(event.getPrevKV()) : null;
-                fresh.add(new WatchEvent(type, kv, prev));
+            return;
+        }
+        lastArrivalNanos = System.nanoTime();
+        List<WatchEvent> fresh = new ArrayList<>(response.getEvents().size());
+        for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
+            KeyValue kv = EtcdStore.keyValue(event.getKeyValue());
+            if (kv.modRevision() <= lastDelivered) {
+                continue; // a new attempt may repeat what an old one delivered
             }
-            if (fresh.isEmpty()) {
-                return;
+            if (kv.modRevision() <= lastProgress) {
+                EtcdStore.log.error("{}: etcd sent an event at revision {} after reporting progress at {}"
+                        + " (etcd-io/etcd#15220: RequestProgress answered out of band)", name, kv.modRevision(), lastProgress);
             }
-            lastDelivered = fresh.get(fresh.size() - 1).revision();
-            bufferedEvents += fresh.size();
-            if (bufferedEvents > store.options().maxBufferedEvents()) {
-                long resumeFrom = fresh.get(0).revision();
-                int buffered = bufferedEvents;
-                // end() takes the lock again (reentrant) and drops what is queued.
-                store.retries().execute(() -> end(new StorageException(Kind.WATCHER_TOO_SLOW, name + " has "
-                        + buffered + " events not taken by its listener; watch again from revision " + resumeFrom
-                        + " or the one after the last seen")));
-                return;
+            WatchEvent.Type type = switch (event.getEventType()) {
+                case PUT -> WatchEvent.Type.PUT;
+                case DELETE -> WatchEvent.Type.DELETE;
+                default -> null;
+            };
+            if (type == null) {
+                EtcdStore.log.warn("{}: ignoring an event of unknown type at revision {}", name, kv.modRevision());
+                continue;
             }
-            // etcd never splits one revision over two responses (no fragment flag is set here), but it
-            // may put several in one; each goes to the listener on its own, as the other stores do.
-            int from = 0;
-            for (int i = 1; i <= fresh.size(); i++) {
-                if (i == fresh.size() || fresh.get(i).revision() != fresh.get(from).revision()) {
-                    List<WatchEvent> revision = List.copyOf(fresh.subList(from, i));
-                    deliveries.submit(() -> {
-                        try {
-                            listener.onEvents(revision);
-                        } finally {
-                            synchronized (lock) {
-                                bufferedEvents -= revision.size();
-                            }
+            KeyValue prev = request.prevKv() ? EtcdStore.keyValueOrNull(event.getPrevKV()) : null;
+            fresh.add(new WatchEvent(type, kv, prev));
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        lastDelivered = fresh.get(fresh.size() - 1).revision();
+        bufferedEvents += fresh.size();
+        if (bufferedEvents > store.options().maxBufferedEvents()) {
+            int buffered = bufferedEvents;
+            // Ended from another thread: this one is jetcd's event loop. end() drops what is queued.
+            store.retries().execute(() -> end(new StorageException(Kind.WATCHER_TOO_SLOW, name + " has "
+                    + buffered + " events not taken by its listener; watch again from the revision after the last one seen")));
+            return;
+        }
+        // etcd never splits one revision over two responses (no fragment flag is set here), but it
+        // may put several in one; each goes to the listener on its own, as the other stores do.
+        int from = 0;
+        for (int i = 1; i <= fresh.size(); i++) {
+            if (i == fresh.size() || fresh.get(i).revision() != fresh.get(from).revision()) {
+                List<WatchEvent> revision = List.copyOf(fresh.subList(from, i));
+                deliveries.submit(() -> {
+                    try {
+                        listener.onEvents(revision);
+                    } finally {
+                        synchronized (lock) {
+                            bufferedEvents -= revision.size();
                         }
-                    });
-                    from = i;
-                }
+                    }
+                });
+                from = i;
             }
-            if (pendingProgress != 0 && lastDelivered >= pendingProgress) {
-                deliverProgressLocked(lastDelivered);
-            }
+        }
+        if (pendingProgress != 0 && lastDelivered >= pendingProgress) {
+            deliverProgressLocked(lastDelivered);
         }
     }
 
     private void deliverProgressLocked(long revision) {
         pendingProgress = 0;
+        progressWanted = false;
         long reported = Math.max(revision, lastProgress);
         lastProgress = reported;
         deliveries.submit(() -> listener.onProgress(reported));
@@ -350,6 +372,8 @@ final class EtcdWatch implements Watch {
     private final class Attempt implements io.etcd.jetcd.Watch.Listener {
         final long fromRevision;
         volatile io.etcd.jetcd.Watch.Watcher watcher;
+        /** etcd has answered this attempt's creation, so its stream is open. Guarded by the watch's lock. */
+        boolean created;
 
         Attempt(long fromRevision) {
             this.fromRevision = fromRevision;

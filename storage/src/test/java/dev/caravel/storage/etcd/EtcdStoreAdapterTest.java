@@ -245,6 +245,17 @@ class EtcdStoreAdapterTest {
     }
 
     @Test
+    void progressRequestedRightAfterWatchingIsAnswered(TestInfo test) throws Exception {
+        long current = store.currentRevision();
+        Recorder recorder = new Recorder();
+        try (Watch watch = store.watch(WatchRequest.prefix(prefix(test)), recorder)) {
+            watch.requestProgress();
+            recorder.await(r -> !r.progress.isEmpty());
+            assertThat(recorder.progress.get(0)).isGreaterThanOrEqualTo(current);
+        }
+    }
+
+    @Test
     void closedWatchDeliversNothingMore(TestInfo test) throws Exception {
         Recorder recorder = new Recorder();
         Watch watch = store.watch(WatchRequest.prefix(prefix(test)), recorder);
