@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * events, the second repeats those of that revision. So jetcd's retry is stopped at the first error,
  * and every event at or below {@link #lastDelivered} is dropped, whatever stream it comes from.
  *
- * <p>Progress: etcd before the fix of etcd-io/etcd#15220 (3.4.23, Debian's, among them) answers
+ * <p>Progress (docs/decisions/0005): etcd before the fix of etcd-io/etcd#15220 (3.4.23, Debian's, among them) answers
  * RequestProgress out of band, with its current revision, ahead of events still queued for the
  * watch, and always ahead of the events of a watch still catching up from an old revision. An answer
  * at or below the last event delivered is passed on at once. One ahead of it is held until the
