@@ -69,6 +69,8 @@ final class EtcdWatch implements Watch {
      * broken stream never comes.
      */
     private boolean progressWanted;
+    /** Attempts in a row that broke before etcd answered their creation. */
+    private int failedAttempts;
 
     EtcdWatch(EtcdStore store, WatchRequest request, WatchListener listener) {
         this.store = store;
@@ -176,20 +178,27 @@ final class EtcdWatch implements Watch {
         }
     }
 
-    /** The attempt broke: drop it, and watch again after a pause (etcd may be restarting). */
+    /**
+     * The attempt broke: drop it, and watch again after a pause (etcd may be restarting). The pause
+     * doubles with each attempt that breaks before etcd answered its creation, up to 32 times the
+     * first, so a cluster that stays down is not asked twice a second by every watch.
+     */
     private void retry(Attempt broken, String reason) {
+        long delayMillis;
         synchronized (lock) {
             if (ended || current != broken) {
                 return;
             }
             current = null;
-            EtcdStore.log.warn("{} lost its stream ({}); watching again from revision {} in {}", name, reason,
-                    startPinned ? lastDelivered + 1 : "of the next change", store.options().watchRetryDelay());
+            failedAttempts = broken.created ? 1 : failedAttempts + 1;
+            delayMillis = store.options().watchRetryDelay().toMillis() << Math.min(failedAttempts - 1, 5);
+            EtcdStore.log.warn("{} lost its stream ({}); watching again from revision {} in {} ms", name, reason,
+                    startPinned ? lastDelivered + 1 : "of the next change", delayMillis);
         }
         try {
             // Closed from another thread: jetcd is inside its own error handling, holding its monitor.
             store.retries().execute(() -> closeAttempt(broken));
-            store.retries().schedule(this::startAttempt, store.options().watchRetryDelay().toMillis(), TimeUnit.MILLISECONDS);
+            store.retries().schedule(this::startAttempt, delayMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             end(new StorageException(Kind.UNAVAILABLE, name + ": the etcd store is closed"));
         }
