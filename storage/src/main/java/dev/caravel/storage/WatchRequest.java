@@ -8,7 +8,8 @@ import java.util.Objects;
  * @param key            the first key (or the only one, when {@code rangeEnd} is null)
  * @param rangeEnd       etcd's range end conventions, as in {@link RangeRequest}
  * @param startRevision  the first revision whose events are delivered; 0 for "from the next change on".
- *                       At or below the compacted revision the watch ends with COMPACTED
+ *                       Below the compacted revision the watch ends with COMPACTED (as etcd, and as
+ *                       {@link KeyValueStore#compact} says)
  * @param prevKv         whether events carry the key's previous version
  * @param progressNotify whether the store sends progress notifications on its own while nothing
  *                       changes (they can always be asked for with {@link Watch#requestProgress()})
