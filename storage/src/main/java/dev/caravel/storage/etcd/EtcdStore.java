@@ -216,7 +216,10 @@ public final class EtcdStore implements KeyValueStore {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
         ensureOpen("watch");
-        EtcdWatch watch = new EtcdWatch(this, request, listener);
+        // etcd creates watches asynchronously: pinned now, a watch "from the next change" sees every
+        // write that starts after watch() returns, as the contract says, even one etcd applies first.
+        WatchRequest pinned = request.startRevision() == 0 ? request.fromRevision(currentRevision() + 1) : request;
+        EtcdWatch watch = new EtcdWatch(this, pinned, listener);
         watches.add(watch);
         if (closed.get()) {
             watches.remove(watch);

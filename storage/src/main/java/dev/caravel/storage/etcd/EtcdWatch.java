@@ -24,6 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * are still to come) and on progress answers (to their revision, not the one after). The first loses
  * events, the second repeats those of that revision. So jetcd's retry is stopped at the first error,
  * and every event at or below {@link #lastDelivered} is dropped, whatever stream it comes from.
+ * A watch "from the next change" is given its start revision by the store before it starts: etcd
+ * creates a watch asynchronously, so a write made just after {@code watch()} returned could
+ * otherwise come before the watch exists and be missed.
  *
  * <p>Progress (docs/decisions/0005): etcd before the fix of etcd-io/etcd#15220 (3.4.23, Debian's, among them) answers
  * RequestProgress out of band, with its current revision, ahead of events still queued for the
@@ -53,8 +56,6 @@ final class EtcdWatch implements Watch {
     private boolean ended;
     /** The newest revision whose events the listener was given; all events at or below it are dropped. */
     private long lastDelivered;
-    /** False while a watch "from the next change" has not learnt from etcd's created answer where that is. */
-    private boolean startPinned;
     /** The revision last given to onProgress: an event at or below it afterwards means etcd broke its promise. */
     private long lastProgress;
     private Attempt current;
@@ -78,8 +79,10 @@ final class EtcdWatch implements Watch {
         this.listener = listener;
         this.deliveries = new Deliveries();
         this.name = "watch[" + describe(request) + "]";
-        this.startPinned = request.startRevision() > 0;
-        this.lastDelivered = request.startRevision() > 0 ? request.startRevision() - 1 : 0;
+        if (request.startRevision() <= 0) {
+            throw new IllegalArgumentException("EtcdStore pins a watch's start revision before creating it");
+        }
+        this.lastDelivered = request.startRevision() - 1;
     }
 
     void start() {
@@ -149,7 +152,7 @@ final class EtcdWatch implements Watch {
             if (ended) {
                 return;
             }
-            attempt = new Attempt(startPinned ? lastDelivered + 1 : 0);
+            attempt = new Attempt(lastDelivered + 1);
             current = attempt;
             lastArrivalNanos = System.nanoTime();
         }
@@ -193,7 +196,7 @@ final class EtcdWatch implements Watch {
             failedAttempts = broken.created ? 1 : failedAttempts + 1;
             delayMillis = store.options().watchRetryDelay().toMillis() << Math.min(failedAttempts - 1, 5);
             EtcdStore.log.warn("{} lost its stream ({}); watching again from revision {} in {} ms", name, reason,
-                    startPinned ? lastDelivered + 1 : "of the next change", delayMillis);
+                    lastDelivered + 1, delayMillis);
         }
         try {
             // Closed from another thread: jetcd is inside its own error handling, holding its monitor.
@@ -223,11 +226,6 @@ final class EtcdWatch implements Watch {
             long headerRevision = response.getHeader().getRevision();
             if (response.isCreatedNotify()) {
                 attempt.created = true;
-                if (!startPinned) {
-                    // etcd starts a watch "from the next change" after the revision its answer carries.
-                    lastDelivered = headerRevision;
-                    startPinned = true;
-                }
                 sendProgressRequest = progressWanted;
             } else {
                 onChangesLocked(response, headerRevision);

@@ -255,6 +255,19 @@ class EtcdStoreAdapterTest {
         }
     }
 
+    /** etcd creates a watch asynchronously; the store pins "from the next change" inside watch(). */
+    @Test
+    void aWriteRightAfterWatchingIsSeen(TestInfo test) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Recorder recorder = new Recorder();
+            try (Watch watch = store.watch(WatchRequest.key(key(test, "k" + i)), recorder)) {
+                long written = store.put(key(test, "k" + i), utf8("v")).revision();
+                recorder.awaitEvents(1);
+                assertThat(recorder.events()).extracting(WatchEvent::revision).containsExactly(written);
+            }
+        }
+    }
+
     @Test
     void closedWatchDeliversNothingMore(TestInfo test) throws Exception {
         Recorder recorder = new Recorder();
