@@ -317,7 +317,8 @@ public final class EtcdStore implements KeyValueStore {
                             answer.complete(0L);
                         }
                     });
-            long revision = answer.get(5, TimeUnit.SECONDS);
+            // etcd cancels the probe within its 100 ms catch-up period when anything is compacted.
+            long revision = answer.get(2, TimeUnit.SECONDS);
             if (revision > 0) {
                 knownCompactRevision.accumulateAndGet(revision, Math::max);
             }

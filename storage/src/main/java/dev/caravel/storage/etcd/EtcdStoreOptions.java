@@ -22,11 +22,12 @@ public record EtcdStoreOptions(
      * A minute per call: a list of 50,000 objects of 4 KiB (200 MB) must fit in one call on a slow
      * machine. 500 ms between watch attempts is what jetcd itself waits. etcd's server sends
      * messages of up to 2 GiB (MaxInt32), so we accept as much: a range's size is bounded by the
-     * caller's limit, not by us. 250 ms of quiet is two and a half periods of etcd's loop that
+     * caller's limit, not by us. 100,000 events held for one listener are 400 MB at 4 KiB each: a
+     * listener that far behind had better list again. 250 ms of quiet is two and a half periods of etcd's loop that
      * sends a catching-up watcher its events (every 100 ms).
      */
     public static final EtcdStoreOptions DEFAULTS = new EtcdStoreOptions(
-            Duration.ofMinutes(1), Duration.ofMillis(500), 1_000_000, Integer.MAX_VALUE, Duration.ofMillis(250));
+            Duration.ofMinutes(1), Duration.ofMillis(500), 100_000, Integer.MAX_VALUE, Duration.ofMillis(250));
 
     public EtcdStoreOptions {
         Objects.requireNonNull(requestTimeout, "requestTimeout");

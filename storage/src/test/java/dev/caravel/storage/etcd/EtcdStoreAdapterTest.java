@@ -269,6 +269,33 @@ class EtcdStoreAdapterTest {
     }
 
     @Test
+    void listenerTooFarBehindIsClosedAsTooSlow(TestInfo test) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Recorder recorder = new Recorder() {
+            @Override
+            public void onEvents(List<WatchEvent> events) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.onEvents(events);
+            }
+        };
+        try (EtcdStore small = EtcdStore.connect(List.of(etcd.clientEndpoint()), EtcdStoreOptions.DEFAULTS.withMaxBufferedEvents(10));
+                Watch watch = small.watch(WatchRequest.prefix(prefix(test)), recorder)) {
+            for (int i = 0; i < 30; i++) {
+                store.put(key(test, "k" + i), utf8("v"));
+            }
+            Thread.sleep(500);
+            release.countDown();
+            recorder.await(r -> r.closed.size() == 1);
+            assertThat(recorder.closed.get(0).kind()).isEqualTo(Kind.WATCHER_TOO_SLOW);
+            assertThat(recorder.events().size()).isLessThan(30);
+        }
+    }
+
+    @Test
     void closedWatchDeliversNothingMore(TestInfo test) throws Exception {
         Recorder recorder = new Recorder();
         Watch watch = store.watch(WatchRequest.prefix(prefix(test)), recorder);
@@ -347,7 +374,7 @@ class EtcdStoreAdapterTest {
     }
 
     /** Records a watch's calls and checks they never overlap. */
-    static final class Recorder implements WatchListener {
+    static class Recorder implements WatchListener {
         final List<List<WatchEvent>> batches = new CopyOnWriteArrayList<>();
         final List<Long> progress = new CopyOnWriteArrayList<>();
         final List<StorageException> closed = new CopyOnWriteArrayList<>();
