@@ -240,7 +240,9 @@ public final class EtcdStore implements KeyValueStore {
         }
         retries.shutdownNow();
         client.close();
-        deliveries.close();
+        // Not close(): that would wait for listeners, and one that never returns would hang us. The
+        // onClosed calls queued above still run.
+        deliveries.shutdown();
         log.info("etcd store on {} closed", endpoints);
     }
 
