@@ -19,7 +19,10 @@ public interface KeyValueStore extends AutoCloseable {
     /** Runs a transaction atomically; a write is durable when this returns (for durable stores). */
     TxnResponse txn(TxnRequest request);
 
-    /** Starts a watch. Events start at the request's start revision (or the next change when 0). */
+    /**
+     * Starts a watch. Events start at the request's start revision, or when it is 0 with the first
+     * change committed after this method returns (the watch is registered by then).
+     */
     Watch watch(WatchRequest request, WatchListener listener);
 
     /**

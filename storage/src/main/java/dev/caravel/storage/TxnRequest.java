@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * An atomic transaction, as etcd's TxnRequest: if every compare holds, the success operations run,
- * else the failure operations; either way as one revision. A transaction may not put or delete the
- * same key twice (etcd: "duplicate key given in txn request").
+ * else the failure operations; either way as one revision. A transaction may not put the same key
+ * twice, nor put a key it also deletes (etcd: "duplicate key given in txn request"); deleting a key
+ * twice is allowed, as in etcd.
  */
 public record TxnRequest(List<Compare> compares, List<Op> success, List<Op> failure) {
 

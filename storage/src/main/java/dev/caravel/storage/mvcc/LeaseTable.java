@@ -39,7 +39,8 @@ final class LeaseTable {
 
         long remainingSeconds(long nowNanos) {
             long remaining = deadlineNanos - nowNanos;
-            return remaining <= 0 ? -1 : remaining / 1_000_000_000L;
+            // Rounded up, so that a live lease never reports 0 seconds left.
+            return remaining <= 0 ? -1 : (remaining + 999_999_999L) / 1_000_000_000L;
         }
     }
 

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,13 @@ public final class MvccStore implements KeyValueStore {
      * @param maxBatchBytes          most request bytes in one group commit (a single larger request still goes alone)
      * @param watchSyncBatchRecords  most records one catch-up scan of an unsynced watcher reads
      * @param watchSyncInterval      how often the sync loop retries unsynced watchers without being woken
+     * @param slowListenerTimeout    how long one listener call may run before its watch is ended with
+     *                               WATCHER_TOO_SLOW: the only case a watch is given up for being slow, since
+     *                               a watcher that merely falls behind is caught up from the backend
      */
     public record Config(int watcherBufferEvents, Duration progressNotifyInterval, Duration leaseCheckInterval,
-                         int maxBatchRequests, long maxBatchBytes, int watchSyncBatchRecords, Duration watchSyncInterval) {
+                         int maxBatchRequests, long maxBatchBytes, int watchSyncBatchRecords, Duration watchSyncInterval,
+                         Duration slowListenerTimeout) {
 
         public Config {
             if (watcherBufferEvents < 1 || maxBatchRequests < 1 || maxBatchBytes < 1 || watchSyncBatchRecords < 1) {
@@ -86,10 +91,11 @@ public final class MvccStore implements KeyValueStore {
             Objects.requireNonNull(progressNotifyInterval, "progressNotifyInterval");
             Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
             Objects.requireNonNull(watchSyncInterval, "watchSyncInterval");
-            if (progressNotifyInterval.isNegative() || progressNotifyInterval.isZero()
-                    || leaseCheckInterval.isNegative() || leaseCheckInterval.isZero()
-                    || watchSyncInterval.isNegative() || watchSyncInterval.isZero()) {
-                throw new IllegalArgumentException("intervals must be positive");
+            Objects.requireNonNull(slowListenerTimeout, "slowListenerTimeout");
+            for (Duration interval : List.of(progressNotifyInterval, leaseCheckInterval, watchSyncInterval, slowListenerTimeout)) {
+                if (interval.isNegative() || interval.isZero()) {
+                    throw new IllegalArgumentException("intervals must be positive: " + interval);
+                }
             }
         }
 
@@ -97,36 +103,42 @@ public final class MvccStore implements KeyValueStore {
          * 1024 buffered events per watcher (etcd's chanBufLen), 10 minutes between progress notifications
          * (etcd's default), leases checked every 500 ms (etcd's lessor checks as often), 256 requests or
          * 8 MiB per commit, catch-up scans of 1000 records (etcd's maxWatchersPerSync order of magnitude),
-         * a sync retry every 100 ms (etcd's watchable store loop).
+         * a sync retry every 100 ms (etcd's watchable store loop), and a listener call may take a minute
+         * before its watch is given up.
          */
         public static Config defaults() {
             return new Config(1024, Duration.ofMinutes(10), Duration.ofMillis(500), 256, 8L << 20, 1000,
-                    Duration.ofMillis(100));
+                    Duration.ofMillis(100), Duration.ofMinutes(1));
         }
 
         public Config withWatcherBufferEvents(int events) {
             return new Config(events, progressNotifyInterval, leaseCheckInterval, maxBatchRequests, maxBatchBytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withProgressNotifyInterval(Duration interval) {
             return new Config(watcherBufferEvents, interval, leaseCheckInterval, maxBatchRequests, maxBatchBytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withLeaseCheckInterval(Duration interval) {
             return new Config(watcherBufferEvents, progressNotifyInterval, interval, maxBatchRequests, maxBatchBytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withBatchLimits(int requests, long bytes) {
             return new Config(watcherBufferEvents, progressNotifyInterval, leaseCheckInterval, requests, bytes,
-                    watchSyncBatchRecords, watchSyncInterval);
+                    watchSyncBatchRecords, watchSyncInterval, slowListenerTimeout);
         }
 
         public Config withWatchSyncBatchRecords(int records) {
             return new Config(watcherBufferEvents, progressNotifyInterval, leaseCheckInterval, maxBatchRequests,
-                    maxBatchBytes, records, watchSyncInterval);
+                    maxBatchBytes, records, watchSyncInterval, slowListenerTimeout);
+        }
+
+        public Config withSlowListenerTimeout(Duration timeout) {
+            return new Config(watcherBufferEvents, progressNotifyInterval, leaseCheckInterval, maxBatchRequests,
+                    maxBatchBytes, watchSyncBatchRecords, watchSyncInterval, timeout);
         }
     }
 
@@ -222,7 +234,19 @@ public final class MvccStore implements KeyValueStore {
 
     /** Opens a store over {@code backend}, rebuilding the key index and leases from it. The store owns the backend. */
     public static MvccStore open(Backend backend, Config config) {
-        MvccStore store = new MvccStore(Objects.requireNonNull(backend, "backend"), Objects.requireNonNull(config, "config"));
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(config, "config");
+        MvccStore store;
+        try {
+            store = new MvccStore(backend, config);
+        } catch (RuntimeException e) {
+            try {
+                backend.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         store.start();
         return store;
     }
@@ -238,6 +262,9 @@ public final class MvccStore implements KeyValueStore {
         timers.scheduleWithFixedDelay(this::expireLeases, leaseCheck, leaseCheck, TimeUnit.NANOSECONDS);
         long progress = config.progressNotifyInterval().toNanos();
         timers.scheduleAtFixedRate(watchers::progressTick, progress, progress, TimeUnit.NANOSECONDS);
+        long slow = config.slowListenerTimeout().toNanos();
+        long slowCheck = Math.clamp(slow / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(5));
+        timers.scheduleWithFixedDelay(() -> watchers.endStuckListeners(slow), slowCheck, slowCheck, TimeUnit.NANOSECONDS);
     }
 
     private void recover() {
@@ -485,10 +512,26 @@ public final class MvccStore implements KeyValueStore {
     }
 
     /**
-     * Events of one watcher from {@code from} to at most {@code to}, bounded by {@code limit} records
-     * but never splitting a revision (its events arrive in one call). Called by the sync loop.
+     * What one catch-up scan read: records of whole revisions from the scan's start up to
+     * {@code scannedTo}, and for the records that needed it the key's previous version.
      */
-    WatcherGroups.CatchUp catchUp(Watcher watcher, long from, long to, int limit) {
+    record HistoryScan(List<RevisionRecord> records, List<KeyValue> prevKvs, long scannedTo) {
+
+        WatchEvent event(int i, boolean withPrevKv) {
+            RevisionRecord record = records.get(i);
+            KeyValue prev = withPrevKv ? prevKvs.get(i) : null;
+            return record.tombstone()
+                    ? new WatchEvent(WatchEvent.Type.DELETE, KeyValue.tombstone(record.kv().key(), record.revision().main()), prev)
+                    : new WatchEvent(WatchEvent.Type.PUT, record.kv(), prev);
+        }
+    }
+
+    /**
+     * Reads the history from {@code from} to at most {@code to}, bounded by {@code limit} records
+     * but never splitting a revision (its events must arrive in one call), with the previous
+     * versions of the records whose key {@code needsPrevKv}. Called by the sync loop.
+     */
+    HistoryScan scanHistory(long from, long to, int limit, Predicate<byte[]> needsPrevKv) {
         historyLock.readLock().lock();
         try {
             if (from < compactedRevision) {
@@ -510,22 +553,23 @@ public final class MvccStore implements KeyValueStore {
                     scannedTo = lastMain - 1;
                 }
             }
-            List<RevisionRecord> matching = new ArrayList<>();
+            List<RevisionRecord> needing = new ArrayList<>();
             for (RevisionRecord record : records) {
-                if (watcher.contains(record.kv().key())) {
-                    matching.add(record);
+                if (needsPrevKv.test(record.kv().key())) {
+                    needing.add(record);
                 }
             }
-            List<KeyValue> prevs = watcher.prevKv ? previousVersions(matching) : null;
-            List<WatchEvent> events = new ArrayList<>(matching.size());
-            for (int i = 0; i < matching.size(); i++) {
-                RevisionRecord record = matching.get(i);
-                KeyValue prev = prevs == null ? null : prevs.get(i);
-                events.add(record.tombstone()
-                        ? new WatchEvent(WatchEvent.Type.DELETE, KeyValue.tombstone(record.kv().key(), record.revision().main()), prev)
-                        : new WatchEvent(WatchEvent.Type.PUT, record.kv(), prev));
+            List<KeyValue> prevKvs = new ArrayList<>(records.size());
+            if (!needing.isEmpty()) {
+                List<KeyValue> found = previousVersions(needing);
+                int next = 0;
+                for (RevisionRecord record : records) {
+                    prevKvs.add(next < needing.size() && needing.get(next) == record ? found.get(next++) : null);
+                }
+            } else {
+                records.forEach(r -> prevKvs.add(null));
             }
-            return new WatcherGroups.CatchUp(events, scannedTo);
+            return new HistoryScan(records, prevKvs, scannedTo);
         } finally {
             historyLock.readLock().unlock();
         }
@@ -573,11 +617,14 @@ public final class MvccStore implements KeyValueStore {
         return true;
     }
 
-    /** Empty keys and keys written twice, as etcd refuses them before anything runs. */
+    /**
+     * Empty keys and keys written twice, refused before anything runs as etcd's checkIntervals does:
+     * a key put twice, or put and deleted (by a single-key or an interval delete). Deleting a key
+     * twice is allowed, as in etcd: the second delete finds nothing.
+     */
     private static void validateBranch(List<Op> ops) {
         Set<KeyBytes> puts = new HashSet<>();
-        Set<KeyBytes> singleDeletes = new HashSet<>();
-        List<Op.Delete> rangeDeletes = new ArrayList<>();
+        List<Op.Delete> deletes = new ArrayList<>();
         for (Op op : ops) {
             switch (op) {
                 case Op.Put put -> {
@@ -588,22 +635,13 @@ public final class MvccStore implements KeyValueStore {
                 }
                 case Op.Delete delete -> {
                     requireKey(delete.key(), "delete");
-                    if (delete.rangeEnd() == null || delete.rangeEnd().length == 0) {
-                        if (!singleDeletes.add(new KeyBytes(delete.key()))) {
-                            throw duplicateKey(delete.key());
-                        }
-                    } else {
-                        rangeDeletes.add(delete);
-                    }
+                    deletes.add(delete);
                 }
                 case Op.Get get -> requireKey(get.request().key(), "range");
             }
         }
         for (KeyBytes put : puts) {
-            if (singleDeletes.contains(put)) {
-                throw duplicateKey(put.bytes);
-            }
-            for (Op.Delete delete : rangeDeletes) {
+            for (Op.Delete delete : deletes) {
                 if (ByteKeys.inRange(put.bytes, delete.key(), delete.rangeEnd())) {
                     throw duplicateKey(put.bytes);
                 }
@@ -786,6 +824,7 @@ public final class MvccStore implements KeyValueStore {
 
     private void apply(WriteRequest request, Batch batch) {
         Object result;
+        int recordsBefore = batch.records.size();
         try {
             result = switch (request) {
                 case TxnWrite txn -> evaluateTxn(txn.request(), batch, LATEST, batch.revision);
@@ -795,6 +834,12 @@ public final class MvccStore implements KeyValueStore {
                 case Stop stop -> throw new IllegalStateException("stop is not part of a batch");
             };
         } catch (StorageException e) {
+            if (batch.records.size() != recordsBefore) {
+                // Refusals come before the first write; a failure after it (a backend read) left half a
+                // transaction in the index and the batch, which must not be committed.
+                throw new IllegalStateException("storage.mvcc: a write failed halfway at revision "
+                        + (batch.revision + 1) + ": " + e.getMessage(), e);
+            }
             request.future().completeExceptionally(e);
             return;
         }
@@ -803,12 +848,12 @@ public final class MvccStore implements KeyValueStore {
 
     /** Makes a batch durable, then visible, then tells its writers and watchers. */
     private void flush(Batch batch) {
-        if (batch.writesBackend()) {
-            backend.commit(new CommitBatch(batch.records, batch.revision, batch.granted, batch.revoked));
-        }
         if (batch.revision < lastRevision) {
             throw new IllegalStateException("storage.mvcc: revision going backwards: last " + lastRevision
                     + ", batch " + batch.revision);
+        }
+        if (batch.writesBackend()) {
+            backend.commit(new CommitBatch(batch.records, batch.revision, batch.granted, batch.revoked));
         }
         lastRevision = batch.revision;
         watchers.publish(batch.revision, batch.changes, revision -> readKv(revision, batch));

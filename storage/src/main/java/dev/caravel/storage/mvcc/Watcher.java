@@ -66,6 +66,8 @@ final class Watcher implements Watch {
      */
     private final ReentrantLock callLock = new ReentrantLock();
     private volatile boolean closedByUser;
+    /** System.nanoTime() when the listener call in progress started, 0 when none is. */
+    private volatile long callStartedNanos;
 
     Watcher(long id, byte[] key, byte[] rangeEnd, boolean prevKv, boolean progressNotify, WatchListener listener,
             WatcherGroups groups, Executor deliveryExecutor, int bufferEvents) {
@@ -115,11 +117,22 @@ final class Watcher implements Watch {
 
     /** Ends the watch by the store's doing: what is queued is still delivered, then onClosed. */
     void end(StorageException cause) {
+        end(cause, false);
+    }
+
+    /**
+     * Ends the watch by the store's doing; with {@code dropQueued}, events not yet handed to the
+     * listener are dropped first (the watcher resumes from the last revision it saw).
+     */
+    void end(StorageException cause, boolean dropQueued) {
         synchronized (queueLock) {
             if (ended) {
                 return;
             }
             ended = true;
+            if (dropQueued) {
+                queue.clear();
+            }
             queue.add(new End(cause));
             scheduleLocked();
         }
@@ -131,6 +144,12 @@ final class Watcher implements Watch {
         synchronized (queueLock) {
             return queuedEvents == 0 && !ended;
         }
+    }
+
+    /** Whether the listener has been in one call for longer than {@code timeoutNanos}. */
+    boolean stuckFor(long timeoutNanos, long nowNanos) {
+        long started = callStartedNanos;
+        return started != 0 && nowNanos - started > timeoutNanos;
     }
 
     boolean isEnded() {
@@ -183,6 +202,7 @@ final class Watcher implements Watch {
             callLock.lock();
             try {
                 if (!closedByUser) {
+                    callStartedNanos = System.nanoTime() | 1;
                     switch (delivery) {
                         case Events events -> listener.onEvents(events.events());
                         case Progress progress -> listener.onProgress(progress.revision());
@@ -192,6 +212,7 @@ final class Watcher implements Watch {
             } catch (RuntimeException e) {
                 log.warn("storage.mvcc: watch {} on {}: listener threw; delivery goes on", id, ByteKeys.toUtf8(key), e);
             } finally {
+                callStartedNanos = 0;
                 callLock.unlock();
             }
             if (delivery instanceof Events events) {

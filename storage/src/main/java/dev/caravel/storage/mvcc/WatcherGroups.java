@@ -34,9 +34,6 @@ final class WatcherGroups {
     /** One change of a published batch: the event's key-value, and the revision of the key's previous version. */
     record Change(WatchEvent.Type type, KeyValue kv, Revision prevRevision) {}
 
-    /** What a catch-up scan found for one watcher: its events, and the revision it has now seen everything up to. */
-    record CatchUp(List<WatchEvent> events, long scannedTo) {}
-
     private final MvccStore store;
     private final int syncBatchRecords;
     private final long syncIntervalNanos;
@@ -209,6 +206,46 @@ final class WatcherGroups {
         }
     }
 
+    /**
+     * Ends, with WATCHER_TOO_SLOW, the watches whose listener has been in one call for longer than
+     * {@code timeoutNanos}: the only watches given up for slowness. A watcher that is merely behind
+     * costs nothing but its position, and is caught up from the backend.
+     */
+    void endStuckListeners(long timeoutNanos) {
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            List<Watcher> stuck = new ArrayList<>();
+            for (Set<Watcher> watchers : syncedByKey.values()) {
+                for (Watcher watcher : watchers) {
+                    if (watcher.stuckFor(timeoutNanos, now)) {
+                        stuck.add(watcher);
+                    }
+                }
+            }
+            for (Watcher watcher : syncedRanges) {
+                if (watcher.stuckFor(timeoutNanos, now)) {
+                    stuck.add(watcher);
+                }
+            }
+            for (Watcher watcher : unsynced) {
+                if (watcher.stuckFor(timeoutNanos, now)) {
+                    stuck.add(watcher);
+                }
+            }
+            for (Watcher watcher : stuck) {
+                removeLocked(watcher);
+                log.warn("storage.mvcc: {}: its listener has not returned for {} ms; ending the watch", watcher,
+                        timeoutNanos / 1_000_000);
+                watcher.end(new StorageException(StorageException.Kind.WATCHER_TOO_SLOW, "the listener of " + watcher
+                        + " did not return for " + timeoutNanos / 1_000_000 + " ms; watch again from the last revision seen"),
+                        true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A watcher's buffer drained: if it is behind, the sync loop can go on with it. */
     void deliveredSome(Watcher watcher) {
         lock.lock();
@@ -278,20 +315,22 @@ final class WatcherGroups {
             } finally {
                 lock.unlock();
             }
-            boolean progressed = false;
-            for (Watcher watcher : candidates) {
+            boolean progressed;
+            try {
+                progressed = syncRound(candidates);
+            } catch (RuntimeException e) {
+                log.error("storage.mvcc: catching up {} unsynced watchers failed; ending them", candidates.size(), e);
+                StorageException cause = new StorageException(StorageException.Kind.INTERNAL, "catching up failed: " + e, e);
+                lock.lock();
                 try {
-                    progressed |= syncOne(watcher);
-                } catch (RuntimeException e) {
-                    log.error("storage.mvcc: catching up {} failed; ending it", watcher, e);
-                    lock.lock();
-                    try {
+                    for (Watcher watcher : candidates) {
                         removeLocked(watcher);
-                    } finally {
-                        lock.unlock();
+                        watcher.end(cause);
                     }
-                    watcher.end(new StorageException(StorageException.Kind.INTERNAL, "catching up failed: " + e, e));
+                } finally {
+                    lock.unlock();
                 }
+                progressed = false;
             }
             if (progressed) {
                 lock.lock();
@@ -304,68 +343,92 @@ final class WatcherGroups {
         }
     }
 
-    /** One bounded step of catching up one watcher; true when it moved. */
-    private boolean syncOne(Watcher watcher) {
-        if (!watcher.isIdle()) {
-            return false;
-        }
-        long from;
+    /**
+     * One bounded step for the unsynced group, as etcd's syncWatchers: one backend scan from the
+     * lowest position of the idle unsynced watchers, shared by all of them; each takes the events
+     * at or after its own position. Watchers whose buffer still holds events wait for the next
+     * round. True when some watcher moved.
+     */
+    private boolean syncRound(List<Watcher> candidates) {
+        List<Watcher> ready = new ArrayList<>();
+        Map<Watcher, Long> froms = new HashMap<>();
+        boolean progressed = false;
+        long min = Long.MAX_VALUE;
         long to;
         lock.lock();
         try {
-            if (!unsynced.contains(watcher)) {
-                return false;
-            }
-            from = watcher.nextRevision;
             to = store.committedRevisionLocked();
             long compacted = store.compactedRevision();
-            if (from < compacted) {
-                unsynced.remove(watcher);
-                watcher.end(StorageException.compacted(from, compacted));
-                return true;
-            }
-            if (from > to) {
-                joinSyncedLocked(watcher);
-                return true;
+            for (Watcher watcher : candidates) {
+                if (!unsynced.contains(watcher) || !watcher.isIdle()) {
+                    continue;
+                }
+                long from = watcher.nextRevision;
+                if (from < compacted) {
+                    unsynced.remove(watcher);
+                    watcher.end(StorageException.compacted(from, compacted));
+                    progressed = true;
+                } else if (from > to) {
+                    joinSyncedLocked(watcher);
+                    progressed = true;
+                } else {
+                    ready.add(watcher);
+                    froms.put(watcher, from);
+                    min = Math.min(min, from);
+                }
             }
         } finally {
             lock.unlock();
         }
-        CatchUp catchUp;
+        if (ready.isEmpty()) {
+            return progressed;
+        }
+        MvccStore.HistoryScan scan;
         try {
-            catchUp = store.catchUp(watcher, from, to, syncBatchRecords);
+            scan = store.scanHistory(min, to, syncBatchRecords,
+                    key -> ready.stream().anyMatch(w -> w.prevKv && w.contains(key)));
         } catch (StorageException e) {
-            if (e.kind() != StorageException.Kind.COMPACTED) {
-                throw e;
+            if (e.kind() == StorageException.Kind.COMPACTED) {
+                return true; // compaction overtook the scan: the next round ends the watchers it left behind
             }
-            lock.lock();
-            try {
-                unsynced.remove(watcher);
-            } finally {
-                lock.unlock();
+            throw e;
+        }
+        Map<Watcher, List<WatchEvent>> events = new HashMap<>();
+        for (Watcher watcher : ready) {
+            long from = froms.get(watcher);
+            List<WatchEvent> mine = new ArrayList<>();
+            for (int i = 0; i < scan.records().size(); i++) {
+                RevisionRecord record = scan.records().get(i);
+                if (record.revision().main() >= from && watcher.contains(record.kv().key())) {
+                    mine.add(scan.event(i, watcher.prevKv));
+                }
             }
-            watcher.end(e);
-            return true;
+            events.put(watcher, mine);
         }
         lock.lock();
         try {
-            if (!unsynced.contains(watcher) || watcher.nextRevision != from) {
-                return false;
-            }
-            if (!catchUp.events().isEmpty()) {
-                if (!watcher.offerEvents(catchUp.events())) {
-                    return false;
+            for (Watcher watcher : ready) {
+                long from = froms.get(watcher);
+                if (!unsynced.contains(watcher) || watcher.nextRevision != from || from > scan.scannedTo()) {
+                    continue;
                 }
-                watcher.eventsSinceProgressTick = true;
+                List<WatchEvent> mine = events.get(watcher);
+                if (!mine.isEmpty()) {
+                    if (!watcher.offerEvents(mine)) {
+                        continue;
+                    }
+                    watcher.eventsSinceProgressTick = true;
+                }
+                watcher.nextRevision = scan.scannedTo() + 1;
+                progressed = true;
+                if (watcher.nextRevision > store.committedRevisionLocked()) {
+                    joinSyncedLocked(watcher);
+                }
             }
-            watcher.nextRevision = catchUp.scannedTo() + 1;
-            if (watcher.nextRevision > store.committedRevisionLocked()) {
-                joinSyncedLocked(watcher);
-            }
-            return true;
         } finally {
             lock.unlock();
         }
+        return progressed;
     }
 
     private void joinSyncedLocked(Watcher watcher) {
