@@ -226,6 +226,25 @@ class EtcdStoreAdapterTest {
         }
     }
 
+    /**
+     * etcd refuses only revisions below the compacted one: the compacted revision itself is still
+     * readable and watchable. (WatchRequest's javadoc says "at or below"; etcd is the reference.)
+     */
+    @Test
+    void theCompactedRevisionItselfCanStillBeReadAndWatched(TestInfo test) throws Exception {
+        store.put(key(test, "a"), utf8("1"));
+        long compactAt = store.put(key(test, "a"), utf8("2")).revision();
+        store.compact(compactAt);
+        assertThat(store.range(RangeRequest.key(key(test, "a")).atRevision(compactAt)).kvs())
+                .extracting(KeyValue::valueUtf8).containsExactly("2");
+        Recorder recorder = new Recorder();
+        try (Watch watch = store.watch(WatchRequest.prefix(prefix(test)).fromRevision(compactAt), recorder)) {
+            recorder.awaitEvents(1);
+            assertThat(recorder.events()).extracting(WatchEvent::revision).containsExactly(compactAt);
+            assertThat(recorder.closed).isEmpty();
+        }
+    }
+
     /** etcd 3.4.23 answers this progress request before it sends the 300 events (etcd-io/etcd#15220). */
     @Test
     void progressOfAWatchStillCatchingUpComesAfterItsEvents(TestInfo test) throws Exception {
