@@ -113,13 +113,15 @@ final class KeyIndex {
             List<KeyRevision> hits = new ArrayList<>();
             long count = 0;
             for (KeyHistory history : interval.values()) {
-                KeyRevision hit = history.at(revision);
-                if (hit == null) {
-                    continue;
-                }
-                count++;
                 if (limit == 0 || (limit > 0 && hits.size() < limit)) {
-                    hits.add(hit);
+                    KeyRevision hit = history.at(revision);
+                    if (hit != null) {
+                        hits.add(hit);
+                        count++;
+                    }
+                } else if (history.aliveAt(revision)) {
+                    // Past the limit only the count is wanted: no allocation per key.
+                    count++;
                 }
             }
             return new RangeHits(hits, count);
@@ -268,6 +270,17 @@ final class KeyIndex {
 
         boolean isAlive() {
             return !generations.isEmpty() && !generations.get(generations.size() - 1).closed;
+        }
+
+        boolean aliveAt(long revision) {
+            for (int g = generations.size() - 1; g >= 0; g--) {
+                Generation generation = generations.get(g);
+                if (generation.changes.get(0).revision().main() > revision) {
+                    continue;
+                }
+                return !(generation.closed && generation.last().main() <= revision);
+            }
+            return false;
         }
 
         KeyRevision at(long revision) {

@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failed {@link Backend#commit} leaves the index ahead of the backend; as etcd does when its
  * backend fails, the store then stops: every call after it fails with UNAVAILABLE.
+ *
+ * <p>Why it is built this way: docs/decisions/0007-mvcc-commit-and-watch-delivery.md.
  */
 public final class MvccStore implements KeyValueStore {
 
