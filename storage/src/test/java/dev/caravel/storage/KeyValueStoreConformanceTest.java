@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * after {@code watch} returns (an etcd adapter waits for the watch's "created" response).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // a watch opened in try-with-resources only to be closed at its end
 public abstract class KeyValueStoreConformanceTest {
 
     /** How long a test waits for something asynchronous (watch events, lease expiry) before failing. */
@@ -668,6 +669,23 @@ public abstract class KeyValueStoreConformanceTest {
             recorder.awaitRevision(after);
             assertThat(seen(recorder.events())).containsExactly(new Seen(WatchEvent.Type.PUT, "a", after));
             assertThat(recorder.events().get(0).kv().valueUtf8()).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void watchFromAFutureRevisionStartsThere() {
+        long current = put("a", "0");
+        long start = current + 3;
+        Recorder recorder = new Recorder();
+        try (Watch watch = store().watch(WatchRequest.prefix(prefixKey()).fromRevision(start), recorder)) {
+            List<Long> written = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                written.add(put("a", Integer.toString(i)));
+            }
+            long last = written.get(written.size() - 1);
+            recorder.awaitRevision(last);
+            assertThat(recorder.events()).extracting(WatchEvent::revision)
+                    .containsExactlyElementsOf(written.stream().filter(r -> r >= start).toList());
         }
     }
 

@@ -205,8 +205,9 @@ public final class MvccStore implements KeyValueStore {
     /**
      * Readers of history (ranges, read-only transactions, watch catch-up) hold the read lock from the
      * compaction check to their last backend read; compaction takes the write lock only to raise
-     * {@link #compactedRevision}, which so waits for readers of revisions about to be removed.
-     * Lock order: this lock, then WatcherGroups' lock, then KeyIndex's.
+     * {@link #compactedRevision}, which so waits for readers of revisions about to be removed;
+     * close takes it to let readers finish before the backend closes. Lock order: a watcher's call
+     * lock, this lock, WatcherGroups' lock, then KeyIndex's (see package-info).
      */
     private final ReentrantReadWriteLock historyLock = new ReentrantReadWriteLock();
 
@@ -325,6 +326,7 @@ public final class MvccStore implements KeyValueStore {
         requireKey(request.key(), "range");
         historyLock.readLock().lock();
         try {
+            ensureOpen();
             long current = committedRevision;
             long at = request.revision() == 0 ? current : request.revision();
             checkReadable(at, current);
@@ -349,6 +351,7 @@ public final class MvccStore implements KeyValueStore {
         if (isReadOnly(request)) {
             historyLock.readLock().lock();
             try {
+                ensureOpen();
                 long current = committedRevision;
                 return evaluateTxn(request, null, current, current);
             } finally {
@@ -443,7 +446,15 @@ public final class MvccStore implements KeyValueStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        backend.close();
+        // Readers hold the history lock's read side around their backend calls and check for close
+        // once they hold it: taking the write side here lets those in flight finish before the
+        // backend (native memory, for RocksDB) goes away.
+        historyLock.writeLock().lock();
+        try {
+            backend.close();
+        } finally {
+            historyLock.writeLock().unlock();
+        }
         log.info("storage.mvcc: closed at revision {}", committedRevision);
     }
 
@@ -536,6 +547,7 @@ public final class MvccStore implements KeyValueStore {
     HistoryScan scanHistory(long from, long to, int limit, Predicate<byte[]> needsPrevKv) {
         historyLock.readLock().lock();
         try {
+            ensureOpen();
             if (from < compactedRevision) {
                 throw StorageException.compacted(from, compactedRevision);
             }
