@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInfo;
  * the per-operation results of a transaction, and the watch's delivery across a restart of etcd.
  * Each test works under its own key prefix, so they share one etcd.
  */
+@SuppressWarnings("try") // a watch opened in try-with-resources only to be closed at its end
 class EtcdStoreAdapterTest {
 
     private static EtcdProcess etcd;
