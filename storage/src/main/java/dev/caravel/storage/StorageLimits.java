@@ -9,5 +9,11 @@ public final class StorageLimits {
      */
     public static final long MAX_REQUEST_BYTES = 1_572_864;
 
+    /**
+     * etcd's default {@code --max-txn-ops}: at most 128 compares, and at most 128 operations in each
+     * branch, of one transaction.
+     */
+    public static final int MAX_TXN_OPS = 128;
+
     private StorageLimits() {}
 }

@@ -1069,6 +1069,24 @@ public abstract class KeyValueStoreConformanceTest {
     }
 
     @Test
+    void aTransactionOverTheOperationLimitIsRefusedAndNothingIsWritten() {
+        long before = store().currentRevision();
+        List<Op> tooMany = new ArrayList<>();
+        for (int i = 0; i <= StorageLimits.MAX_TXN_OPS; i++) {
+            tooMany.add(Op.put(key("k" + i), bytes("v")));
+        }
+        assertThat(kindOf(() -> store().txn(new TxnRequest(List.of(), tooMany, List.of()))))
+                .isEqualTo(StorageException.Kind.INVALID_REQUEST);
+        assertThat(get("k0")).isNull();
+        assertThat(store().currentRevision()).isEqualTo(before);
+
+        List<Op> atTheLimit = tooMany.subList(0, StorageLimits.MAX_TXN_OPS);
+        TxnResponse response = store().txn(new TxnRequest(List.of(), atTheLimit, List.of()));
+        assertThat(response.revision()).isGreaterThan(before);
+        assertThat(store().range(RangeRequest.prefix(key("k")).countingOnly()).count()).isEqualTo(StorageLimits.MAX_TXN_OPS);
+    }
+
+    @Test
     void aOneMebibyteValueIsStored() {
         byte[] value = new byte[1 << 20];
         for (int i = 0; i < value.length; i++) {

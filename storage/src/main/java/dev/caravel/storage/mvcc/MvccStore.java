@@ -343,6 +343,11 @@ public final class MvccStore implements KeyValueStore {
         if (bytes > StorageLimits.MAX_REQUEST_BYTES) {
             throw StorageException.requestTooLarge(bytes, StorageLimits.MAX_REQUEST_BYTES);
         }
+        if (request.compares().size() > StorageLimits.MAX_TXN_OPS || request.success().size() > StorageLimits.MAX_TXN_OPS
+                || request.failure().size() > StorageLimits.MAX_TXN_OPS) {
+            throw new StorageException(StorageException.Kind.INVALID_REQUEST,
+                    "too many operations in txn request (the limit is " + StorageLimits.MAX_TXN_OPS + " per branch)");
+        }
         validateBranch(request.success());
         validateBranch(request.failure());
         for (Compare compare : request.compares()) {

@@ -195,6 +195,22 @@ public final class EtcdProcess implements AutoCloseable {
                 + " (last answer: " + lastAnswer + "); the end of its log:\n" + tail(logFile));
     }
 
+    /** The version the etcd binary reports ("3.4.23"), for benchmark reports. */
+    public static String binaryVersion() {
+        try {
+            Process probe = new ProcessBuilder(findBinary().toString(), "--version").redirectErrorStream(true).start();
+            String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            probe.waitFor(10, TimeUnit.SECONDS);
+            return output.lines().filter(line -> line.startsWith("etcd Version:"))
+                    .map(line -> line.substring("etcd Version:".length()).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run etcd --version", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
     /**
      * The etcd binary: the system property or environment variable CARAVEL_ETCD, then {@code etcd} on
      * the PATH, then the copy ./scripts/test unpacks into Caravel's cache, then /usr/bin/etcd.

@@ -210,10 +210,10 @@ class MvccStoreTest {
     @Test
     void countingAndKeysOnlyRangesReadNothingFromTheBackend() {
         MvccStore store = open();
-        for (int batch = 0; batch < 10; batch++) {
+        for (int batch = 0; batch < 100; batch++) {
             List<Op> puts = new ArrayList<>();
-            for (int i = 0; i < 1000; i++) {
-                puts.add(Op.put(key(String.format("k/%05d", batch * 1000 + i)), key("value")));
+            for (int i = 0; i < 100; i++) {
+                puts.add(Op.put(key(String.format("k/%05d", batch * 100 + i)), key("value")));
             }
             store.txn(TxnRequest.when(List.of(), puts, List.of()));
         }
