@@ -16,12 +16,7 @@ import java.util.TreeSet;
  * tagged with {@code x-kubernetes-action} and {@code x-kubernetes-group-version-kind}, so the
  * document carries what discovery needs except short names and categories.
  *
- * <p>How a path reads, after {@code /api/v1} or {@code /apis/{group}/{version}}:
- * <pre>
- *   [watch/] [namespaces/{namespace}/] resource [/{name} [/subresource [/{path}]]]
- * </pre>
- * A path with {@code namespaces/{namespace}/} in front makes the resource namespaced;
- * {@code /api/v1/namespaces/{name}/finalize} is the namespaces resource itself.
+ * <p>{@link ResourcePath} says how a path is read.
  */
 final class OpenApiPaths {
 
@@ -66,48 +61,12 @@ final class OpenApiPaths {
         return Optional.ofNullable(facts.get(new Key(groupVersion, resource)));
     }
 
-    /**
-     * A path's place: group-version, resource, subresource (or null) and scope; empty for paths
-     * that are not a resource's ({@code /version/}, {@code /apis/apps/}, {@code /api/v1/}).
-     */
-    record Place(GroupVersion groupVersion, String resource, String subresource, boolean namespaced) {
-
-        static Optional<Place> of(String path) {
-            String[] segs = path.replaceAll("^/+|/+$", "").split("/");
-            int i;
-            GroupVersion gv;
-            if (segs.length >= 3 && segs[0].equals("api")) {
-                gv = new GroupVersion("", segs[1]);
-                i = 2;
-            } else if (segs.length >= 4 && segs[0].equals("apis")) {
-                gv = new GroupVersion(segs[1], segs[2]);
-                i = 3;
-            } else {
-                return Optional.empty();
-            }
-            if (segs[i].equals("watch")) {
-                i++;
-            }
-            boolean namespaced = false;
-            if (segs.length - i >= 3 && segs[i].equals("namespaces") && segs[i + 1].equals("{namespace}")) {
-                namespaced = true;
-                i += 2;
-            }
-            if (i >= segs.length) {
-                return Optional.empty();
-            }
-            String resource = segs[i];
-            String subresource = segs.length - i >= 3 ? segs[i + 2] : null;
-            return Optional.of(new Place(gv, resource, subresource, namespaced));
-        }
-    }
-
     private void add(String path, JsonNode item) {
-        Optional<Place> place = Place.of(path);
+        Optional<ResourcePath> place = ResourcePath.parse(path);
         if (place.isEmpty()) {
             return;
         }
-        Place p = place.get();
+        ResourcePath p = place.get();
         Facts f = facts.computeIfAbsent(new Key(p.groupVersion(), p.resource()),
                 k -> new Facts(k.groupVersion(), k.resource()));
         f.namespaced |= p.namespaced();
