@@ -53,6 +53,12 @@ public final class OpenApiDocuments {
 
     public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
     public static final String V3_PROTOBUF = "application/com.github.proto-openapi.spec.v3@v1.0+protobuf";
+    /**
+     * The Content-Type a protobuf v2 document is sent with: the asked type with '.' for '@',
+     * as kube-apiserver sends it. client-go parses a response's Content-Type with Go's
+     * {@code mime.ParseMediaType}, which refuses the '@', and fails the request.
+     */
+    public static final String V2_PROTOBUF_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
     private static final String JSON = "application/json";
     private static final String V3_PREFIX = "/openapi/v3/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -129,7 +135,7 @@ public final class OpenApiDocuments {
                 return v2Json(b);
             }
             if (type.equals(V2_PROTOBUF)) {
-                return ServedDocument.of(V2_PROTOBUF, new byte[0], Map.of());
+                return ServedDocument.of(V2_PROTOBUF_CONTENT_TYPE, new byte[0], Map.of());
             }
         }
         throw StatusException.notAcceptable(List.of(JSON, V2_PROTOBUF));
