@@ -119,14 +119,14 @@ public final class DiscoveryDocuments {
             List<ApiGroup> named) {
         String apiVersion = format.apiVersion().orElseThrow();
         return Map.of(
-                "/api", ServedDocument.of(format.contentType(),
-                        DiscoveryJson.bytes(DiscoveryJson.apiGroupDiscoveryList(apiVersion, core)), VARY_ACCEPT),
-                "/apis", ServedDocument.of(format.contentType(),
-                        DiscoveryJson.bytes(DiscoveryJson.apiGroupDiscoveryList(apiVersion, named)), VARY_ACCEPT));
+                "/api", ServedDocument.json(format.contentType(),
+                        DiscoveryJson.apiGroupDiscoveryList(apiVersion, core), VARY_ACCEPT),
+                "/apis", ServedDocument.json(format.contentType(),
+                        DiscoveryJson.apiGroupDiscoveryList(apiVersion, named), VARY_ACCEPT));
     }
 
     private static ServedDocument json(com.fasterxml.jackson.databind.node.ObjectNode doc, Map<String, String> headers) {
-        return ServedDocument.of(DiscoveryFormat.LEGACY.contentType(), DiscoveryJson.bytes(doc), headers);
+        return ServedDocument.json(DiscoveryFormat.LEGACY.contentType(), doc, headers);
     }
 
     /** The documents of one catalogue generation, by path. */

@@ -1,7 +1,5 @@
 package dev.caravel.apiserver.discovery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +9,6 @@ import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.resource.SubresourceDefinition;
 import dev.caravel.apiserver.schema.GroupVersionKind;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +26,6 @@ import java.util.List;
 final class DiscoveryJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private DiscoveryJson() {
     }
@@ -195,19 +190,5 @@ final class DiscoveryJson {
         }
         ArrayNode array = node.putArray(name);
         values.forEach(array::add);
-    }
-
-    /** One line of JSON and a newline, as Go's encoder writes it. */
-    static byte[] bytes(ObjectNode doc) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-            MAPPER.writeValue(out, doc);
-            out.write('\n');
-            return out.toByteArray();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings cannot fail to serialize", e);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory failed", e);
-        }
     }
 }

@@ -1,8 +1,6 @@
 package dev.caravel.apiserver.openapi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,7 +60,6 @@ public final class OpenApiDocuments {
     private static final String JSON = "application/json";
     private static final String V3_PREFIX = "/openapi/v3/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ResourceCatalogue catalogue;
     private final SchemaCatalogue schemas;
@@ -144,7 +141,7 @@ public final class OpenApiDocuments {
     private ServedDocument v2Json(Built b) {
         ServedDocument doc = b.v2[0];
         if (doc == null) {
-            doc = ServedDocument.of(JSON, bytes(v2Document()), Map.of());
+            doc = ServedDocument.json(JSON, v2Document(), Map.of());
             b.v2[0] = doc;
         }
         return doc;
@@ -202,7 +199,7 @@ public final class OpenApiDocuments {
                 GroupVersionDocument cached = documents.get(gv);
                 if (cached == null || !cached.resources().equals(v.resources())) {
                     cached = new GroupVersionDocument(v.resources(),
-                            ServedDocument.of(JSON, bytes(groupVersionDocument(gv, snapshot)), Map.of()));
+                            ServedDocument.json(JSON, groupVersionDocument(gv, snapshot), Map.of()));
                     documents.put(gv, cached);
                 }
                 String etag = cached.document().etag();
@@ -212,7 +209,7 @@ public final class OpenApiDocuments {
             }
         }
         documents.keySet().removeIf(gv -> snapshot.groupVersion(gv).isEmpty());
-        return new Built(snapshot.generation(), ServedDocument.of(JSON, bytes(index), Map.of()), Map.copyOf(byPath),
+        return new Built(snapshot.generation(), ServedDocument.json(JSON, index, Map.of()), Map.copyOf(byPath),
                 new ServedDocument[1]);
     }
 
@@ -316,13 +313,5 @@ public final class OpenApiDocuments {
             }
         }
         return item;
-    }
-
-    private static byte[] bytes(JsonNode doc) {
-        try {
-            return MAPPER.writeValueAsBytes(doc);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree cannot fail to serialize", e);
-        }
     }
 }

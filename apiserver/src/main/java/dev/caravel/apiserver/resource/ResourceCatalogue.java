@@ -1,7 +1,6 @@
 package dev.caravel.apiserver.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravel.apiserver.schema.GroupVersionKind;
 import dev.caravel.apiserver.schema.SchemaCatalogue;
 
@@ -83,7 +82,7 @@ public final class ResourceCatalogue {
      * @throws IllegalArgumentException when the data file names a resource the paths lack
      */
     static ResourceCatalogue load(SchemaCatalogue schemas, byte[] dataFile) throws IOException {
-        JsonNode data = new ObjectMapper().readTree(dataFile);
+        JsonNode data = JsonTrees.read(dataFile);
         JsonNode pathsNode = schemas.section("paths")
                 .orElseThrow(() -> new IllegalArgumentException("the OpenAPI document has no paths"));
         OpenApiPaths paths = OpenApiPaths.read(pathsNode);
