@@ -44,7 +44,30 @@ final class OpenApiV3Conversion {
     private static final Set<String> PARAMETER_SCHEMA_KEYWORDS =
             Set.of("type", "format", "items", "enum", "default", "uniqueItems", "minimum", "maximum", "pattern");
 
+    /**
+     * Definitions whose Go types declare other types for v3 than for v2
+     * ({@code OpenAPIV3OneOfTypes}), which the v2 document cannot carry: v2 says "a string",
+     * v3 says "one of these". {@code kubectl explain} shows such a field by its type's name
+     * ({@code <IntOrString>}, {@code map[string]Quantity}) only when the schema has no
+     * {@code type}, as in kube-apiserver's v3 documents.
+     */
+    private static final Map<String, List<String>> V3_ONE_OF_TYPES = Map.of(
+            "io.k8s.apimachinery.pkg.util.intstr.IntOrString", List.of("integer", "string"),
+            "io.k8s.apimachinery.pkg.api.resource.Quantity", List.of("string", "number"));
+
     private OpenApiV3Conversion() {
+    }
+
+    /** A v2 definition as a v3 schema. */
+    static JsonNode definition(String name, JsonNode v2) {
+        JsonNode v3 = schema(v2);
+        List<String> oneOf = V3_ONE_OF_TYPES.get(name);
+        if (oneOf != null && v3 instanceof ObjectNode object) {
+            object.remove("type");
+            ArrayNode alternatives = object.putArray("oneOf");
+            oneOf.forEach(t -> alternatives.addObject().put("type", t));
+        }
+        return v3;
     }
 
     /** Whether Caravel sends or accepts this media type. */
@@ -243,7 +266,7 @@ final class OpenApiV3Conversion {
             }
             JsonNode v2 = definitions.apply(name).orElseThrow(
                     () -> new IllegalArgumentException("the OpenAPI document has no definition " + name));
-            JsonNode v3 = schema(v2);
+            JsonNode v3 = definition(name, v2);
             found.put(name, v3);
             collectRefs(v3, pending);
         }

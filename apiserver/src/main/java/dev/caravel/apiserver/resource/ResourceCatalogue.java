@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * serialized by the catalogue's monitor and listeners are called under it, in change order,
  * each with the snapshot the change produced: a listener must not block or call back into
  * {@link #put} or {@link #remove}.
+ *
+ * <p>Why: {@code docs/decisions/0010-discovery-and-openapi.md}.
  */
 public final class ResourceCatalogue {
 

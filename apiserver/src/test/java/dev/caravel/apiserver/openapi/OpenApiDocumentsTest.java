@@ -68,6 +68,15 @@ class OpenApiDocumentsTest {
     }
 
     @Test
+    void intOrStringAndQuantityAreOneOfTheirTypesAsKubernetesWritesThemForV3() throws IOException {
+        JsonNode schemas = tree("/openapi/v3/api/v1").at("/components/schemas");
+        assertThat(schemas.get("io.k8s.apimachinery.pkg.util.intstr.IntOrString").toString())
+                .isEqualTo("{\"format\":\"int-or-string\",\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"string\"}]}");
+        assertThat(schemas.get("io.k8s.apimachinery.pkg.api.resource.Quantity").toString())
+                .isEqualTo("{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}");
+    }
+
+    @Test
     void patchOfADeploymentDeclaresFieldValidationAsKubectlLooksForIt() throws IOException {
         JsonNode patch = tree("/openapi/v3/apis/apps/v1").at("/paths/~1apis~1apps~1v1~1namespaces~1{namespace}~1deployments~1{name}/patch");
         assertThat(patch.get("x-kubernetes-group-version-kind").toString())
