@@ -13,6 +13,7 @@ import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.resource.ResourcePath;
 import dev.caravel.apiserver.schema.SchemaCatalogue;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,7 +162,7 @@ public final class OpenApiDocuments {
         if (accept == null || accept.isBlank()) {
             return List.of("*/*");
         }
-        java.util.ArrayList<String> types = new java.util.ArrayList<>();
+        ArrayList<String> types = new ArrayList<>();
         for (String range : accept.split(",")) {
             String[] fields = range.split(";");
             boolean refused = false;

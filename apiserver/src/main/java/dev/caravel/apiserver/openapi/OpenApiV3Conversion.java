@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -161,7 +162,7 @@ final class OpenApiV3Conversion {
     }
 
     private static List<String> mediaTypes(JsonNode list) {
-        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        ArrayList<String> out = new ArrayList<>();
         list.forEach(m -> {
             if (spoken(m.asText())) {
                 out.add(m.asText());

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,7 +47,7 @@ public record ResourceDefinition(
         if (kind == null || kind.isEmpty()) {
             throw new IllegalArgumentException("resource " + resource + " has no kind");
         }
-        singular = singular == null || singular.isEmpty() ? kind.toLowerCase(java.util.Locale.ROOT) : singular;
+        singular = singular == null || singular.isEmpty() ? kind.toLowerCase(Locale.ROOT) : singular;
         verbs = List.copyOf(verbs);
         shortNames = List.copyOf(shortNames);
         categories = List.copyOf(categories);
