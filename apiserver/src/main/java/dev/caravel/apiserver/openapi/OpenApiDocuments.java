@@ -42,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (zero bytes, which protobuf decodes to a Document with no definitions): kubectl then finds
  * no schema for the kind and skips client-side validation, which the server does anyway,
  * where a JSON body or a 406 would fail the whole command. Why:
- * {@code docs/decisions/0010-discovery-and-openapi.md}.
+ * {@code docs/decisions/0012-discovery-and-openapi.md}.
  *
  * <p>Documents are built on first request and kept per catalogue generation; a group-version's
  * document is rebuilt only when its resources change, so the index's {@code ?hash=} of every

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * each with the snapshot the change produced: a listener must not block or call back into
  * {@link #put} or {@link #remove}.
  *
- * <p>Why: {@code docs/decisions/0010-discovery-and-openapi.md}.
+ * <p>Why: {@code docs/decisions/0012-discovery-and-openapi.md}.
  */
 public final class ResourceCatalogue {
 
