@@ -78,9 +78,45 @@ final class JsonFields {
         return n.isNumber() ? n.longValue() : null;
     }
 
+    /**
+     * Deep equality where absent and null are the same and numbers compare by value (Jackson's
+     * own equals tells an IntNode 1 from a LongNode 1, and trees reach us from several parsers).
+     */
     static boolean sameJson(JsonNode a, JsonNode b) {
-        JsonNode x = present(a) ? a : MissingNode.getInstance();
-        JsonNode y = present(b) ? b : MissingNode.getInstance();
-        return x.equals(y);
+        boolean hasA = present(a);
+        boolean hasB = present(b);
+        if (!hasA || !hasB) {
+            return hasA == hasB;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isObject() && b.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!sameJson(e.getValue(), b.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!a.has(e.getKey()) && present(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!sameJson(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 }
