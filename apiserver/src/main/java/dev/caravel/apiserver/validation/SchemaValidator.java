@@ -106,11 +106,14 @@ public final class SchemaValidator {
         Walk walk = new Walk(duplicateFields, prune);
         if (schema.isPresent()) {
             walk.object(schema.get().resolved(), object, Context.root(kind.kind()));
+        } else {
+            // Decoded without a type (unstructured), every duplicate counts.
+            for (String d : duplicateFields) {
+                walk.strict("duplicate field " + quote(d));
+            }
         }
-        // Duplicates the walk did not meet (inside maps or unknown fields) still count.
-        for (String d : duplicateFields) {
-            walk.strict("duplicate field " + quote(d));
-        }
+        // Duplicates the walk did not meet lie inside unknown fields or free-form values (a
+        // RawExtension keeps its bytes): Go's typed decoder does not look there, so neither do we.
         return new Decoding(Optional.ofNullable(walk.typeError), List.copyOf(walk.strictErrors));
     }
 
@@ -325,7 +328,11 @@ public final class SchemaValidator {
                 if (additional.isPresent()) {
                     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                         Map.Entry<String, JsonNode> e = it.next();
-                        value(additional.get(), e.getValue(), at.key(e.getKey()));
+                        Context entry = at.key(e.getKey());
+                        if (pendingDuplicates.remove(entry.strictPath())) {
+                            strict("duplicate field " + quote(entry.strictPath()));
+                        }
+                        value(additional.get(), e.getValue(), entry);
                     }
                 }
                 return; // a free-form object (RawExtension, FieldsV1...)
@@ -336,10 +343,12 @@ public final class SchemaValidator {
                 Map.Entry<String, JsonNode> e = it.next();
                 String name = e.getKey();
                 String path = at.strictChild(name);
-                if (pendingDuplicates.remove(path)) {
+                Schema property = properties.get(name);
+                boolean known = property != null || additional.isPresent() || type.allowsAdditionalProperties();
+                // A field both unknown and repeated is reported as unknown only, as Go's typed decoder does.
+                if (pendingDuplicates.remove(path) && known) {
                     strict("duplicate field " + quote(path));
                 }
-                Schema property = properties.get(name);
                 if (property != null) {
                     value(property, e.getValue(), at.field(name, holder));
                 } else if (additional.isPresent()) {

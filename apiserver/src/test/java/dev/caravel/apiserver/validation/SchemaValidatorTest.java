@@ -71,6 +71,31 @@ class SchemaValidatorTest {
     }
 
     @Test
+    void kubernetesFieldValidationExampleGivesItsWarningsInOrder() throws IOException {
+        String body = "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'d','name':'d','unknownMeta':'x',"
+                + "'labels':{'app':'nginx'}},'spec':{'unknown1':'val1','unknownDupe':'a','unknownDupe':'b',"
+                + "'paused':true,'paused':false,'selector':{'matchLabels':{'app':'nginx'}},'template':{'metadata':"
+                + "{'labels':{'app':'nginx'}},'spec':{'containers':[{'name':'nginx','image':'nginx:latest',"
+                + "'unknownNested':'val1','imagePullPolicy':'Always','imagePullPolicy':'Never'}]}}}}";
+        StrictJson.ParsedObject parsed = StrictJson.parse(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> validator.decode(DEPLOYMENT, parsed.object(), parsed.duplicateFields(), FieldValidation.STRICT))
+                .hasMessageEndingWith("strict decoding error: duplicate field \"metadata.name\", unknown field "
+                        + "\"metadata.unknownMeta\", unknown field \"spec.unknown1\", unknown field \"spec.unknownDupe\", "
+                        + "duplicate field \"spec.paused\", unknown field \"spec.template.spec.containers[0].unknownNested\", "
+                        + "duplicate field \"spec.template.spec.containers[0].imagePullPolicy\"");
+    }
+
+    @Test
+    void duplicateMapKeysAreReportedButNotThoseInsideFreeFormValues() throws IOException {
+        String body = "{'metadata':{'labels':{'a':'1','a':'2'},'managedFields':[{'fieldsV1':{'f:x':{},'f:x':{}}}]}}";
+        StrictJson.ParsedObject parsed = StrictJson.parse(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+
+        assertThat(validator.inspect(CONFIG_MAP, parsed.object(), parsed.duplicateFields(), false).strictErrors())
+                .containsExactly("duplicate field \"metadata.labels.a\"");
+    }
+
+    @Test
     void aStringForAnIntegerIsGosUnmarshalError() {
         ObjectNode d = deployment("{'replicas':'3'}");
 
