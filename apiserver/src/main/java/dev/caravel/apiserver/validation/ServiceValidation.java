@@ -99,20 +99,43 @@ final class ServiceValidation implements TypeValidator {
     }
 
     /**
-     * The cluster IP may not change once allocated. Kubernetes copies it from the stored Service
-     * when an update leaves it out, so only a different, given value is an error.
+     * Allocated cluster IPs may not change (ValidateServiceClusterIPsRelatedFields): each changed
+     * one is reported at its index, with the whole new list as the value. Kubernetes copies the
+     * IPs from the stored Service when an update leaves them out, so only given, different values
+     * are errors; a Service turning into an ExternalName releases its IPs.
      */
     @Override
     public List<FieldError> validateUpdate(JsonNode service, JsonNode old) {
         List<FieldError> errors = new ArrayList<>();
-        String oldIp = JsonFields.text(old, "spec", "clusterIP");
-        String newIp = JsonFields.text(service, "spec", "clusterIP");
-        boolean stillNeedsIp = !JsonFields.text(service, "spec", "type").equals("ExternalName");
-        if (!oldIp.isEmpty() && !newIp.isEmpty() && !newIp.equals(oldIp) && stillNeedsIp) {
-            List<String> ips = JsonFields.strings(service, "spec", "clusterIPs");
-            errors.add(FieldError.invalid(FieldPath.of("spec", "clusterIPs").index(0),
-                    ips.isEmpty() ? List.of(newIp) : ips, "may not change once set"));
+        if (JsonFields.text(service, "spec", "type").equals("ExternalName")) {
+            return errors;
+        }
+        List<String> oldIps = clusterIps(old);
+        List<String> newIps = clusterIps(service);
+        if (oldIps.isEmpty() || newIps.isEmpty() || (oldIps.equals(List.of("None")) && newIps.equals(List.of("None")))) {
+            return errors;
+        }
+        FieldPath path = FieldPath.of("spec", "clusterIPs");
+        if (oldIps.size() == newIps.size()) {
+            for (int i = 0; i < oldIps.size(); i++) {
+                if (!oldIps.get(i).equals(newIps.get(i))) {
+                    errors.add(FieldError.invalid(path.index(i), newIps, "may not change once set"));
+                }
+            }
+        } else if (!oldIps.get(0).equals(newIps.get(0))) {
+            // A second family added or released: the primary must stay.
+            errors.add(FieldError.invalid(path.index(0), newIps, "may not change once set"));
         }
         return errors;
+    }
+
+    /** spec.clusterIPs, or the single spec.clusterIP when only that was sent. */
+    private static List<String> clusterIps(JsonNode service) {
+        List<String> ips = JsonFields.strings(service, "spec", "clusterIPs");
+        if (!ips.isEmpty()) {
+            return ips;
+        }
+        String ip = JsonFields.text(service, "spec", "clusterIP");
+        return ip.isEmpty() ? List.of() : List.of(ip);
     }
 }
