@@ -3,6 +3,8 @@ package dev.caravel.apiserver.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravel.apiserver.api.FieldError;
 import dev.caravel.apiserver.api.FieldPath;
+import dev.caravel.apiserver.api.GoQuote;
+import dev.caravel.apiserver.selection.LabelSelector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +71,7 @@ final class BatchValidation {
             return errors;
         }
         if (JsonFields.present(spec.get("selector"))) {
-            errors.addAll(dev.caravel.apiserver.selection.LabelSelector.validate(spec.get("selector"), path.child("selector")));
+            errors.addAll(LabelSelector.validate(spec.get("selector"), path.child("selector")));
         }
         errors.addAll(PodValidation.validateTemplate(template, templatePath));
         // An absent restartPolicy is defaulted to Always for any pod template, which a Job refuses.
@@ -161,7 +163,7 @@ final class BatchValidation {
                     range = part.substring(0, slash);
                     if (!isNumber(part.substring(slash + 1))) {
                         return "failed to parse int from " + part.substring(slash + 1) + ": strconv.Atoi: parsing "
-                                + dev.caravel.apiserver.api.GoQuote.quote(part.substring(slash + 1)) + ": invalid syntax";
+                                + GoQuote.quote(part.substring(slash + 1)) + ": invalid syntax";
                     }
                 }
                 if (range.equals("*") || range.equals("?")) {
@@ -171,7 +173,7 @@ final class BatchValidation {
                 for (String b : bounds) {
                     if (!isNumber(b) && !isName(b)) {
                         return "failed to parse int from " + b + ": strconv.Atoi: parsing "
-                                + dev.caravel.apiserver.api.GoQuote.quote(b) + ": invalid syntax";
+                                + GoQuote.quote(b) + ": invalid syntax";
                     }
                     if (isNumber(b)) {
                         int v = Integer.parseInt(b);

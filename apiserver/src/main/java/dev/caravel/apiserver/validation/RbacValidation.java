@@ -3,6 +3,7 @@ package dev.caravel.apiserver.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravel.apiserver.api.FieldError;
 import dev.caravel.apiserver.api.FieldPath;
+import dev.caravel.apiserver.api.GoQuote;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -124,9 +125,9 @@ final class RbacValidation {
             if (!JsonFields.sameJson(binding.get("roleRef"), old.get("roleRef"))) {
                 JsonNode ref = JsonFields.at(binding, "roleRef");
                 return List.of(FieldError.invalid(FieldPath.of("roleRef"), new FieldError.GoLiteral(
-                        "rbac.RoleRef{APIGroup:" + dev.caravel.apiserver.api.GoQuote.quote(JsonFields.text(ref, "apiGroup"))
-                                + ", Kind:" + dev.caravel.apiserver.api.GoQuote.quote(JsonFields.text(ref, "kind"))
-                                + ", Name:" + dev.caravel.apiserver.api.GoQuote.quote(JsonFields.text(ref, "name")) + "}"),
+                        "rbac.RoleRef{APIGroup:" + GoQuote.quote(JsonFields.text(ref, "apiGroup"))
+                                + ", Kind:" + GoQuote.quote(JsonFields.text(ref, "kind"))
+                                + ", Name:" + GoQuote.quote(JsonFields.text(ref, "name")) + "}"),
                         "cannot change roleRef"));
             }
             return List.of();

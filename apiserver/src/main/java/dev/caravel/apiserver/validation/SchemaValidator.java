@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks an object against its built-in type's OpenAPI schema the way Kubernetes' decoder does
@@ -232,16 +234,19 @@ public final class SchemaValidator {
                 return;
             }
             if (type.intOrString()) {
-                if (!value.isTextual() && !value.isIntegralNumber()) {
-                    typeError(value.isNumber() ? "number " + value.asText() : goValueWord(value),
-                            node, at);
+                // IntOrString's own UnmarshalJSON reads a non-string into an int32, without context.
+                boolean int32 = value.isIntegralNumber() && fitsInteger(value, "int32");
+                if (!value.isTextual() && !int32 && typeError == null) {
+                    typeError = "json: cannot unmarshal " + (value.isNumber() ? "number " + numberText(value)
+                            : goValueWord(value)) + " into Go value of type int32";
                 }
                 return;
             }
             if (QUANTITY.equals(type.definitionName().orElse(null))) {
-                if (!value.isTextual() && !value.isNumber() && typeError == null) {
-                    typeError = "quantities must match the regular expression "
-                            + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+                String problem = value.isNumber() ? null
+                        : value.isTextual() ? quantityProblem(value.textValue()) : QUANTITY_FORMAT_ERROR;
+                if (problem != null && typeError == null) {
+                    typeError = problem;
                 }
                 return;
             }
@@ -362,6 +367,31 @@ public final class SchemaValidator {
                 value.remove(unknown);
             }
         }
+    }
+
+    private static final String QUANTITY_FORMAT_ERROR = "quantities must match the regular expression "
+            + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    private static final Pattern QUANTITY_PATTERN =
+            Pattern.compile("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$");
+    private static final Pattern QUANTITY_EXPONENT = Pattern.compile("^[eE][-+]?[0-9]+$");
+    private static final Set<String> QUANTITY_SUFFIXES = Set.of("", "n", "u", "m", "k", "M", "G", "T", "P", "E",
+            "Ki", "Mi", "Gi", "Ti", "Pi", "Ei");
+
+    /** resource.ParseQuantity's complaint about a quantity string, or null when it parses. */
+    static String quantityProblem(String text) {
+        Matcher m = QUANTITY_PATTERN.matcher(text.strip());
+        if (text.isEmpty() || !m.matches()) {
+            return QUANTITY_FORMAT_ERROR;
+        }
+        String number = m.group(1);
+        if (number.chars().filter(c -> c == '.').count() > 1 || number.replaceAll("[+-]", "").equals(".")) {
+            return QUANTITY_FORMAT_ERROR;
+        }
+        String suffix = m.group(2);
+        if (!QUANTITY_SUFFIXES.contains(suffix) && !QUANTITY_EXPONENT.matcher(suffix).matches()) {
+            return "unable to parse quantity's suffix";
+        }
+        return null;
     }
 
     // ---- Go's names -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.caravel.apiserver.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.api.FieldError;
 import dev.caravel.apiserver.api.FieldPath;
 import dev.caravel.apiserver.api.NameValidation;
@@ -85,12 +86,12 @@ final class SmallKindValidation {
             var oldSpec = JsonFields.at(old, "spec").deepCopy();
             if (spec.isObject() && oldSpec.isObject()) {
                 for (String mutable : List.of("resources", "volumeAttributesClassName")) {
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) spec).remove(mutable);
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) oldSpec).remove(mutable);
+                    ((ObjectNode) spec).remove(mutable);
+                    ((ObjectNode) oldSpec).remove(mutable);
                 }
                 // The binder fills volumeName once; an update carrying it is not a change by the user.
                 if (JsonFields.text(spec, "volumeName").isEmpty()) {
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) oldSpec).remove("volumeName");
+                    ((ObjectNode) oldSpec).remove("volumeName");
                 }
             }
             if (!JsonFields.sameJson(spec, oldSpec)) {

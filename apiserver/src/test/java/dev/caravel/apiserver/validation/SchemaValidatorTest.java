@@ -154,6 +154,24 @@ class SchemaValidatorTest {
     }
 
     @Test
+    void quantitiesAndIntOrStringsAreCheckedByTheirOwnDecoders() {
+        GroupVersionKind pod = new GroupVersionKind("", "v1", "Pod");
+        ObjectNode badQuantity = json("{'spec':{'containers':[{'name':'a','resources':{'limits':{'cpu':'one'}}}]}}");
+        ObjectNode badSuffix = json("{'spec':{'containers':[{'name':'a','resources':{'limits':{'memory':'1ki'}}}]}}");
+        ObjectNode badPort = json("{'spec':{'containers':[{'name':'a','livenessProbe':{'httpGet':{'port':1.5}}}]}}");
+
+        assertThat(validator.inspect(pod, badQuantity, List.of(), false).typeError()).contains(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+        assertThat(validator.inspect(pod, badSuffix, List.of(), false).typeError()).contains(
+                "unable to parse quantity's suffix");
+        assertThat(validator.inspect(pod, badPort, List.of(), false).typeError()).contains(
+                "json: cannot unmarshal number 1.5 into Go value of type int32");
+        assertThat(SchemaValidator.quantityProblem("500m")).isNull();
+        assertThat(SchemaValidator.quantityProblem("1.5Gi")).isNull();
+        assertThat(SchemaValidator.quantityProblem("1e3")).isNull();
+    }
+
+    @Test
     void secretDataMustBeBase64() {
         ObjectNode s = json("{'data':{'a':'aGVsbG8=','b':'not base64!'}}");
 
