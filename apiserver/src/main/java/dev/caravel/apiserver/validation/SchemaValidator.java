@@ -130,6 +130,16 @@ public final class SchemaValidator {
         return errors;
     }
 
+    /**
+     * Only a field left out counts as missing: Go clients write a nil slice or map of a field
+     * without omitempty as null (an EndpointSlice's endpoints), and Kubernetes accepts that.
+     * Status is never checked: controllers own it and Go validation does not require its fields
+     * (a Node's nodeInfo lists ten "required" strings that kubelets leave empty).
+     */
+    private static boolean missing(JsonNode object, String name) {
+        return !object.has(name);
+    }
+
     private void required(Schema node, JsonNode value, FieldPath path, List<FieldError> errors, int depth) {
         if (value == null || value.isNull() || depth > 64) {
             return;
@@ -137,13 +147,13 @@ public final class SchemaValidator {
         Schema type = node.resolved();
         if (value.isObject() && !type.properties().isEmpty()) {
             for (String name : type.required()) {
-                if (!JsonFields.present(value.get(name))) {
+                if (missing(value, name)) {
                     errors.add(FieldError.required(child(path, name), ""));
                 }
             }
             for (Map.Entry<String, Schema> p : type.properties().entrySet()) {
                 JsonNode v = value.get(p.getKey());
-                if (v != null) {
+                if (v != null && !(path == null && p.getKey().equals("status"))) {
                     required(p.getValue(), v, child(path, p.getKey()), errors, depth + 1);
                 }
             }

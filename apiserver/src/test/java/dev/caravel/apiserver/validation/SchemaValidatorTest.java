@@ -185,4 +185,13 @@ class SchemaValidatorTest {
         assertThat(validator.requiredFields(DEPLOYMENT, d)).extracting(FieldError::toString).containsExactly(
                 "spec.selector: Required value", "spec.template.spec.containers[0].name: Required value");
     }
+
+    @Test
+    void requiredFieldsWrittenAsNullOrInsideStatusAreNotMissing() {
+        GroupVersionKind slice = new GroupVersionKind("discovery.k8s.io", "v1", "EndpointSlice");
+        GroupVersionKind node = new GroupVersionKind("", "v1", "Node");
+
+        assertThat(validator.requiredFields(slice, json("{'addressType':'IPv4','endpoints':null}"))).isEmpty();
+        assertThat(validator.requiredFields(node, json("{'status':{'nodeInfo':{'machineID':'m'}}}"))).isEmpty();
+    }
 }
