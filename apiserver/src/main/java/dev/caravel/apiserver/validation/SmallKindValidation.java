@@ -8,10 +8,12 @@ import dev.caravel.apiserver.api.NameValidation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Kinds with a handful of rules each: Namespace, Lease, PersistentVolumeClaim, Event.
+ * Kinds with a handful of rules each: Namespace, Lease, PersistentVolumeClaim, Event,
+ * PriorityClass.
  */
 final class SmallKindValidation {
 
@@ -114,6 +116,45 @@ final class SmallKindValidation {
                         "does not match event.namespace"));
             }
             return errors;
+        }
+    }
+
+    /**
+     * scheduling.k8s.io/v1 PriorityClass: users may go up to one billion (above is for the
+     * system's own classes), the {@code system-} prefix is reserved, and the value never changes.
+     */
+    static final class PriorityClass implements TypeValidator {
+        static final long HIGHEST_USER_DEFINABLE_PRIORITY = 1_000_000_000L;
+        private static final Map<String, Long> SYSTEM_CLASSES = Map.of(
+                "system-node-critical", 2_000_001_000L, "system-cluster-critical", 2_000_000_000L);
+
+        @Override
+        public List<FieldError> validate(JsonNode priorityClass) {
+            List<FieldError> errors = new ArrayList<>();
+            String name = JsonFields.text(priorityClass, "metadata", "name");
+            long value = JsonFields.integer(priorityClass, "value") == null ? 0 : JsonFields.integer(priorityClass, "value");
+            if (name.startsWith("system-")) {
+                Long systemValue = SYSTEM_CLASSES.get(name);
+                String why = systemValue == null
+                        ? name + " is not a known system priority class"
+                        : systemValue != value ? "value of " + name + " PriorityClass must be " + systemValue : null;
+                if (why != null) {
+                    errors.add(FieldError.forbidden(FieldPath.of("metadata", "name"),
+                            "priority class names with 'system-' prefix are reserved for system use only. error: " + why));
+                }
+            } else if (value > HIGHEST_USER_DEFINABLE_PRIORITY) {
+                errors.add(FieldError.forbidden(FieldPath.of("value"),
+                        "maximum allowed value of a user defined priority is " + HIGHEST_USER_DEFINABLE_PRIORITY));
+            }
+            return errors;
+        }
+
+        @Override
+        public List<FieldError> validateUpdate(JsonNode priorityClass, JsonNode old) {
+            if (!JsonFields.sameJson(priorityClass.get("value"), old.get("value"))) {
+                return List.of(FieldError.forbidden(FieldPath.of("value"), "may not be changed in an update."));
+            }
+            return List.of();
         }
     }
 }

@@ -30,6 +30,7 @@ public final class TypeValidators {
             Map.entry(new GroupKind(BATCH, "Job"), new BatchValidation.Job()),
             Map.entry(new GroupKind(BATCH, "CronJob"), new BatchValidation.CronJob()),
             Map.entry(new GroupKind("coordination.k8s.io", "Lease"), new SmallKindValidation.Lease()),
+            Map.entry(new GroupKind("scheduling.k8s.io", "PriorityClass"), new SmallKindValidation.PriorityClass()),
             Map.entry(new GroupKind(RBAC, "Role"), new RbacValidation.Role(true)),
             Map.entry(new GroupKind(RBAC, "ClusterRole"), new RbacValidation.Role(false)),
             Map.entry(new GroupKind(RBAC, "RoleBinding"), new RbacValidation.Binding(true)),

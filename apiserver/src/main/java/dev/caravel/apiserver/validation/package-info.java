@@ -5,5 +5,8 @@
  * {@link dev.caravel.apiserver.api.FieldError}s with Kubernetes' field paths and words, and
  * {@link dev.caravel.apiserver.validation.ObjectValidator} turns them into the 422 or 400 the
  * client expects.
+ *
+ * <p>Why it is built this way and where it knowingly differs from Kubernetes:
+ * {@code docs/decisions/0010-validation-of-built-in-kinds.md}.
  */
 package dev.caravel.apiserver.validation;

@@ -328,4 +328,15 @@ class TypeValidatorsTest {
                 "spec.accessModes: Required value: at least 1 access mode is required",
                 "spec.resources[storage]: Required value");
     }
+
+    @Test
+    void priorityClassesStayBelowTheSystemRangeAndKeepTheirValue() {
+        assertThat(create("scheduling.k8s.io", "PriorityClass", json("{'metadata':{'name':'high'},'value':2000000000}")))
+                .containsExactly("value: Forbidden: maximum allowed value of a user defined priority is 1000000000");
+        assertThat(create("scheduling.k8s.io", "PriorityClass", json("{'metadata':{'name':'system-mine'},'value':1}")))
+                .containsExactly("metadata.name: Forbidden: priority class names with 'system-' prefix are reserved "
+                        + "for system use only. error: system-mine is not a known system priority class");
+        assertThat(update("scheduling.k8s.io", "PriorityClass", json("{'value':2}"), json("{'value':1}")))
+                .containsExactly("value: Forbidden: may not be changed in an update.");
+    }
 }
