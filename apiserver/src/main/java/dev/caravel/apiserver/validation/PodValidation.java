@@ -7,6 +7,7 @@ import dev.caravel.apiserver.api.FieldPath;
 import dev.caravel.apiserver.api.NameValidation;
 import dev.caravel.apiserver.selection.Labels;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -130,6 +131,7 @@ final class PodValidation implements TypeValidator {
                 errors.add(FieldError.invalid(at.child("image"), image, "must not have leading or trailing whitespace"));
             }
             validatePorts(JsonFields.list(c, "ports"), at.child("ports"), errors);
+            validateResources(JsonFields.at(c, "resources"), at.child("resources"), errors);
             List<JsonNode> env = JsonFields.list(c, "env");
             for (int e = 0; e < env.size(); e++) {
                 if (JsonFields.text(env.get(e), "name").isEmpty()) {
@@ -183,6 +185,27 @@ final class PodValidation implements TypeValidator {
             String protocol = JsonFields.text(port, "protocol");
             if (!protocol.isEmpty() && !PROTOCOLS.contains(protocol)) {
                 errors.add(FieldError.notSupported(at.child("protocol"), protocol, PROTOCOLS));
+            }
+        }
+    }
+
+    /**
+     * ValidateResourceRequirements' most met rule: a request above its limit. Kubernetes reports it
+     * at the requests map, showing both quantities.
+     */
+    private static void validateResources(JsonNode resources, FieldPath path, List<FieldError> errors) {
+        JsonNode limits = JsonFields.at(resources, "limits");
+        for (Iterator<Map.Entry<String, JsonNode>> it = JsonFields.at(resources, "requests").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> request = it.next();
+            JsonNode limit = limits.get(request.getKey());
+            if (limit == null) {
+                continue;
+            }
+            BigDecimal requested = SchemaValidator.quantityValue(request.getValue().asText());
+            BigDecimal allowed = SchemaValidator.quantityValue(limit.asText());
+            if (requested != null && allowed != null && requested.compareTo(allowed) > 0) {
+                errors.add(FieldError.invalid(path.child("requests"), request.getValue().asText(),
+                        "must be less than or equal to " + request.getKey() + " limit of " + limit.asText()));
             }
         }
     }

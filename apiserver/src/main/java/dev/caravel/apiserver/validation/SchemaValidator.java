@@ -10,6 +10,7 @@ import dev.caravel.apiserver.schema.GroupVersionKind;
 import dev.caravel.apiserver.schema.Schema;
 import dev.caravel.apiserver.schema.SchemaCatalogue;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -402,6 +403,28 @@ public final class SchemaValidator {
             return "unable to parse quantity's suffix";
         }
         return null;
+    }
+
+    /** A valid quantity's value (see {@link #quantityProblem}), for comparisons; null when it does not parse. */
+    static BigDecimal quantityValue(String text) {
+        if (quantityProblem(text) != null) {
+            return null;
+        }
+        Matcher m = QUANTITY_PATTERN.matcher(text.strip());
+        if (!m.matches()) {
+            return null;
+        }
+        BigDecimal number = new BigDecimal(m.group(1).startsWith("+") ? m.group(1).substring(1) : m.group(1));
+        String suffix = m.group(2);
+        if (QUANTITY_EXPONENT.matcher(suffix).matches()) {
+            return number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1).replace("+", "")));
+        }
+        int binary = List.of("Ki", "Mi", "Gi", "Ti", "Pi", "Ei").indexOf(suffix);
+        if (binary >= 0) {
+            return number.multiply(BigDecimal.valueOf(2).pow(10 * (binary + 1)));
+        }
+        int decimal = List.of("n", "u", "m", "", "k", "M", "G", "T", "P", "E").indexOf(suffix);
+        return number.scaleByPowerOfTen(3 * (decimal - 3));
     }
 
     // ---- Go's names -----------------------------------------------------------------------------

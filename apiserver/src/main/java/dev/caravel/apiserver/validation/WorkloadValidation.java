@@ -9,7 +9,9 @@ import dev.caravel.apiserver.selection.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The controllers' kinds of apps/v1 (Deployment, ReplicaSet, StatefulSet, DaemonSet): a selector
@@ -143,7 +145,7 @@ final class WorkloadValidation implements TypeValidator {
         if (kind == Kind.STATEFUL_SET) {
             JsonNode spec = JsonFields.at(object, "spec");
             JsonNode oldSpec = JsonFields.at(old, "spec");
-            java.util.Set<String> fields = new java.util.TreeSet<>();
+            Set<String> fields = new TreeSet<>();
             spec.fieldNames().forEachRemaining(fields::add);
             oldSpec.fieldNames().forEachRemaining(fields::add);
             for (String f : fields) {

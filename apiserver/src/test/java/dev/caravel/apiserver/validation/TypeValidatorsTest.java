@@ -72,6 +72,15 @@ class TypeValidatorsTest {
     }
 
     @Test
+    void aRequestMayNotExceedItsLimit() {
+        ObjectNode p = pod("{'containers':[{'name':'a','image':'b','resources':{'requests':{'cpu':'2','memory':'1Gi'},"
+                + "'limits':{'cpu':'1500m','memory':'1024Mi'}}}]}");
+
+        assertThat(create("", "Pod", p)).containsExactly("spec.containers[0].resources.requests: Invalid value: \"2\": "
+                + "must be less than or equal to cpu limit of 1500m");
+    }
+
+    @Test
     void volumeMountsNameAVolume() {
         ObjectNode p = pod("{'volumes':[{'name':'data','emptyDir':{}}],'containers':[{'name':'a','image':'b',"
                 + "'volumeMounts':[{'name':'data','mountPath':'/d'},{'name':'cache','mountPath':'/c'}]}]}");
