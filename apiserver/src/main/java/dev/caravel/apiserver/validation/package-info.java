@@ -7,6 +7,6 @@
  * client expects.
  *
  * <p>Why it is built this way and where it knowingly differs from Kubernetes:
- * {@code docs/decisions/0010-validation-of-built-in-kinds.md}.
+ * {@code docs/decisions/0013-validation-of-built-in-kinds.md}.
  */
 package dev.caravel.apiserver.validation;
