@@ -28,7 +28,7 @@ public final class StorageBenchmark {
     record Sizes(int sequentialPuts, int concurrentWriters, int concurrentPuts, int rangeKeys, int rangeRepeats,
                  int countKeys, int countRepeats, int watchWriters, int watchEvents, int valueBytes) {
         static Sizes full() {
-            return new Sizes(3_000, 64, 30_000, 50_000, 5, 10_000, 20, 8, 20_000, 4096);
+            return new Sizes(3_000, 64, 30_000, 50_000, 10, 10_000, 50, 8, 20_000, 4096);
         }
 
         static Sizes quick() {

@@ -8,6 +8,7 @@ import dev.caravel.storage.mvcc.Revision;
 import dev.caravel.storage.mvcc.RevisionRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,8 @@ public final class RocksDbBackend implements Backend {
     private static final long RECORDS_MEMTABLE_BYTES = 64L << 20;
     private static final long SMALL_MEMTABLE_BYTES = 4L << 20;
     private static final long MAX_WAL_BYTES = 512L << 20;
+    /** The reused buffer a read copies values into; grown for a larger value (1.5 MiB at most). */
+    private static final int VALUE_BUFFER_BYTES = 64 << 10;
     /** Readahead for reads of many records: a list walks neighbouring blocks. */
     private static final long READ_AHEAD_BYTES = 2L << 20;
     /** Readahead for the full scan at recovery: one sequential pass over everything. */
@@ -449,6 +452,7 @@ public final class RocksDbBackend implements Backend {
         try (ReadOptions options = new ReadOptions().setReadaheadSize(revisions.size() > 64 ? READ_AHEAD_BYTES : 0);
              RocksIterator iterator = db.newIterator(records, options)) {
             checkOpenLocked();
+            ByteBuffer value = ByteBuffer.allocateDirect(VALUE_BUFFER_BYTES);
             for (int position : order) {
                 Revision wanted = revisions.get(position);
                 byte[] wantedKey = wanted.encode();
@@ -459,7 +463,13 @@ public final class RocksDbBackend implements Backend {
                         throw missing(wanted);
                     }
                 }
-                result[position] = RocksDbRecordFormat.decodeRecord(wantedKey, iterator.value(), directory);
+                int size = iterator.value(value.clear());
+                if (size > value.capacity()) {
+                    value = ByteBuffer.allocateDirect(Math.max(size, 2 * value.capacity()));
+                    iterator.value(value);
+                }
+                value.position(0).limit(size);
+                result[position] = RocksDbRecordFormat.decodeRecord(wantedKey, value, directory);
                 iterator.next();
             }
             return Arrays.asList(result);

@@ -67,15 +67,24 @@ final class RocksDbRecordFormat {
 
     /** Decodes a record stored under {@code revisionKey}; CORRUPTED naming {@code directory} if it is damaged. */
     static RevisionRecord decodeRecord(byte[] revisionKey, byte[] stored, Path directory) {
+        return decodeRecord(revisionKey, ByteBuffer.wrap(stored), directory);
+    }
+
+    /**
+     * Decodes a record from {@code stored}'s remaining bytes (heap or direct: a list reads values
+     * into one reused direct buffer, so each value is copied onto the heap once, into its KeyValue).
+     */
+    static RevisionRecord decodeRecord(byte[] revisionKey, ByteBuffer stored, Path directory) {
         if (revisionKey.length != Revision.ENCODED_LENGTH) {
             throw corrupted(directory, "a record key has " + revisionKey.length + " bytes, a revision has 16");
         }
         Revision revision = Revision.decode(revisionKey);
-        if (stored.length < RECORD_HEADER + CHECKSUM) {
-            throw corrupted(directory, "record " + revision + " is " + stored.length + " bytes, shorter than its header");
+        int storedLength = stored.remaining();
+        if (storedLength < RECORD_HEADER + CHECKSUM) {
+            throw corrupted(directory, "record " + revision + " is " + storedLength + " bytes, shorter than its header");
         }
         verifyChecksum(revisionKey, stored, directory, "record " + revision);
-        ByteBuffer in = ByteBuffer.wrap(stored);
+        ByteBuffer in = stored.slice();
         byte format = in.get();
         if (format != RECORD_FORMAT_VERSION) {
             throw corrupted(directory, "record " + revision + " has unknown format version " + format);
@@ -85,10 +94,10 @@ final class RocksDbRecordFormat {
         long version = in.getLong();
         long lease = in.getLong();
         int keyLength = in.getInt();
-        int valueLength = stored.length - RECORD_HEADER - CHECKSUM - keyLength;
+        int valueLength = storedLength - RECORD_HEADER - CHECKSUM - keyLength;
         if (keyLength <= 0 || valueLength < 0) {
             throw corrupted(directory, "record " + revision + " has a key length of " + keyLength
-                    + " in " + stored.length + " bytes");
+                    + " in " + storedLength + " bytes");
         }
         byte[] key = new byte[keyLength];
         byte[] value = new byte[valueLength];
@@ -144,6 +153,20 @@ final class RocksDbRecordFormat {
         }
         verifyChecksum(key, stored, directory, "meta " + name);
         return ByteBuffer.wrap(stored).getLong();
+    }
+
+    private static void verifyChecksum(byte[] key, ByteBuffer stored, Path directory, String what) {
+        int start = stored.position();
+        int bodyLength = stored.remaining() - CHECKSUM;
+        int expected = stored.getInt(start + bodyLength);
+        CRC32C crc = new CRC32C();
+        crc.update(key);
+        crc.update(stored.slice(start, bodyLength));
+        int actual = (int) crc.getValue();
+        if (expected != actual) {
+            throw corrupted(directory, what + " fails its CRC32C checksum (stored "
+                    + Integer.toHexString(expected) + ", computed " + Integer.toHexString(actual) + ")");
+        }
     }
 
     private static void verifyChecksum(byte[] key, byte[] stored, Path directory, String what) {
