@@ -112,6 +112,13 @@ public record AuditEvent(
             return this;
         }
 
+        /** The RequestReceived stage: its stage timestamp is the received time. */
+        public Builder requestReceivedStage() {
+            this.stage = AuditStage.REQUEST_RECEIVED;
+            this.stageMicros = Long.MIN_VALUE;
+            return this;
+        }
+
         public Builder requestUri(String requestUri) {
             this.requestUri = requestUri;
             return this;
