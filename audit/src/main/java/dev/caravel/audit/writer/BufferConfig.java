@@ -7,7 +7,7 @@ import java.util.Objects;
  * The buffer in front of a backend (kube-apiserver's --audit-{log,webhook}-batch-* and -mode flags).
  *
  * @param bufferSize     events held before the mode decides (kube-apiserver default 10000)
- * @param maxBatchSize   events written in one backend call (log 1, webhook 400 by default)
+ * @param maxBatchSize   events written in one backend call (webhook 400 by default)
  * @param maxBatchWait   how long a partial batch waits for more events (webhook 30s)
  * @param blockingWait   how long blocking and blocking-strict requests wait for space or the write:
  *                       the bound that keeps a stuck backend from holding requests forever
@@ -30,9 +30,13 @@ public record BufferConfig(BufferMode mode, int bufferSize, int maxBatchSize, Du
         }
     }
 
-    /** kube-apiserver's log backend defaults: blocking, batches of one, no throttle. */
+    /**
+     * The log backend's defaults: blocking, no throttle. kube-apiserver's log batches are of one
+     * event; ours take whatever is already queued (up to 400) without waiting for more, which
+     * changes nothing in the file but saves a flush per event under load.
+     */
     public static BufferConfig logDefaults() {
-        return new BufferConfig(BufferMode.BLOCKING, 10_000, 1, Duration.ZERO, Duration.ofSeconds(10), 0, 0);
+        return new BufferConfig(BufferMode.BLOCKING, 10_000, 400, Duration.ZERO, Duration.ofSeconds(10), 0, 0);
     }
 
     /** kube-apiserver's webhook backend defaults: batch mode, 400 events or 30 s, 10 batches/s burst 15. */

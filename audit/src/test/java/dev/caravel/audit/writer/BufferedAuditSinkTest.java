@@ -160,6 +160,22 @@ class BufferedAuditSinkTest {
         assertThat(counters.errors(BufferedAuditSink.BUFFERED_PLUGIN)).isEqualTo(1);
     }
 
+    @Test
+    void theThrottleSpacesBatchesAtItsRateOnceTheBurstIsSpent() {
+        backend.release.countDown();
+        BufferedAuditSink sink = new BufferedAuditSink(backend,
+                new BufferConfig(BufferMode.BATCH, 100, 1, Duration.ZERO, Duration.ofSeconds(1), 20, 1), counters);
+        this.sink = sink;
+        long start = System.nanoTime();
+        for (int n = 0; n < 6; n++) {
+            sink.process(event(n));
+        }
+        sink.close();
+        // One batch free (burst 1), then five at 20 per second: at least 250 ms.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(240));
+        assertThat(backend.written).hasSize(6);
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
