@@ -74,6 +74,8 @@ public record AuditEvent(
         private String userAgent;
         private ObjectReference objectRef;
         private ResponseStatus responseStatus;
+        private byte[] requestJson;
+        private byte[] responseJson;
         private RawJson requestObject;
         private RawJson responseObject;
         private long requestReceivedMicros = Long.MIN_VALUE;
@@ -87,6 +89,8 @@ public record AuditEvent(
         public Builder config(RequestAuditConfig config) {
             this.level = config.level();
             this.omitManagedFields = config.omitManagedFields();
+            this.requestObject = null;
+            this.responseObject = null;
             return this;
         }
 
@@ -97,12 +101,19 @@ public record AuditEvent(
 
         public Builder omitManagedFields(boolean omit) {
             this.omitManagedFields = omit;
+            this.requestObject = null;
+            this.responseObject = null;
             return this;
         }
 
         public Builder auditId(UUID auditId) {
             this.auditId = auditId;
             return this;
+        }
+
+        /** The auditID set so far, or null. */
+        public UUID auditId() {
+            return auditId;
         }
 
         /** The stage and when it was reached (for RequestReceived, the same as the received time). */
@@ -160,19 +171,19 @@ public record AuditEvent(
         }
 
         /**
-         * The request body as JSON. Kept only at level Request and above; parsed and re-encoded
-         * at most once, here, and only when the level keeps it.
+         * The request body as JSON. Kept only at level Request and above; re-encoded at most once,
+         * at the first {@link #build()} whose level keeps it.
          */
         public Builder requestObject(byte[] json) {
-            this.requestObject = level.includes(AuditLevel.REQUEST) && json != null
-                    ? RawJson.of(json, omitManagedFields) : null;
+            this.requestJson = json;
+            this.requestObject = null;
             return this;
         }
 
         /** The response body as JSON. Kept only at level RequestResponse. */
         public Builder responseObject(byte[] json) {
-            this.responseObject = level.includes(AuditLevel.REQUEST_RESPONSE) && json != null
-                    ? RawJson.of(json, omitManagedFields) : null;
+            this.responseJson = json;
+            this.responseObject = null;
             return this;
         }
 
@@ -187,6 +198,11 @@ public record AuditEvent(
             return this;
         }
 
+        /**
+         * The event at the current stage.
+         *
+         * @throws IllegalArgumentException if a kept request or response body is not JSON
+         */
         public AuditEvent build() {
             if (requestReceivedMicros == Long.MIN_VALUE) {
                 throw new IllegalStateException("requestReceivedMicros not set");
@@ -194,6 +210,12 @@ public record AuditEvent(
             long stageAt = stageMicros == Long.MIN_VALUE ? requestReceivedMicros : stageMicros;
             boolean keepRequest = level.includes(AuditLevel.REQUEST);
             boolean keepResponse = level.includes(AuditLevel.REQUEST_RESPONSE);
+            if (keepRequest && requestObject == null && requestJson != null) {
+                requestObject = RawJson.of(requestJson, omitManagedFields);
+            }
+            if (keepResponse && responseObject == null && responseJson != null) {
+                responseObject = RawJson.of(responseJson, omitManagedFields);
+            }
             return new AuditEvent(level, auditId, stage, requestUri, verb, user, impersonatedUser, sourceIps,
                     userAgent, objectRef, responseStatus, keepRequest ? requestObject : null,
                     keepResponse ? responseObject : null, requestReceivedMicros, stageAt, annotations);

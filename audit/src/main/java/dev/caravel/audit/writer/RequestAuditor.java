@@ -82,7 +82,7 @@ public final class RequestAuditor {
          */
         public void requestReceived() {
             if (config.writes(AuditStage.REQUEST_RECEIVED)) {
-                sink.process(event.requestReceivedStage().build());
+                sink.process(build(event.requestReceivedStage()));
             }
         }
 
@@ -119,12 +119,27 @@ public final class RequestAuditor {
             writeLater(AuditStage.PANIC, stageMicros);
         }
 
+        /**
+         * Builds the event; a body that is not JSON (a handler's bug) is left out of the event
+         * rather than failing the request over its audit record.
+         */
+        private AuditEvent build(AuditEvent.Builder builder) {
+            try {
+                return builder.build();
+            } catch (IllegalArgumentException e) {
+                LOG.warn("audit event {}: dropping a request or response body that is not JSON: {}",
+                        builder.auditId(), e.getMessage());
+                builder.requestObject(null).responseObject(null);
+                return builder.build();
+            }
+        }
+
         private void writeLater(AuditStage stage, long stageMicros) {
             if (!config.writes(stage)) {
                 return;
             }
             try {
-                sink.process(event.stage(stage, stageMicros).build());
+                sink.process(build(event.stage(stage, stageMicros)));
             } catch (AuditWriteException e) {
                 LOG.warn("audit event for stage {} not written: {}", stage.wireName(), e.getMessage());
             }

@@ -86,6 +86,18 @@ class RequestAuditorTest {
     }
 
     @Test
+    void aBodyThatIsNotJsonIsLeftOutOfTheEventWithoutFailingTheRequest() {
+        AuditedRequest audit = begin("configmaps", "create");
+        audit.requestObject(new byte[] {0x6b, 0x38, 0x73, 0x00}); // a protobuf body handed over by mistake
+        audit.responseComplete(ResponseStatus.ofCode(201), "{\"kind\":\"ConfigMap\"}"
+                .getBytes(StandardCharsets.UTF_8), RECEIVED + 5);
+        assertThat(written).singleElement().satisfies(event -> {
+            assertThat(event.requestObject()).isNull();
+            assertThat(event.responseStatus().code()).isEqualTo(201);
+        });
+    }
+
+    @Test
     void aRequestAtLevelNoneWritesNothingButIsCounted() {
         AuditedRequest audit = begin("events", "create");
         assertThat(audit.audited()).isFalse();
