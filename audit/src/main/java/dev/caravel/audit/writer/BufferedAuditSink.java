@@ -228,6 +228,19 @@ public final class BufferedAuditSink implements AuditSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // A request that passed the closed check just before close() may have queued behind
+            // STOP: the writer is gone, so count it as dropped rather than leave it unaccounted.
+            List<Pending> late = new ArrayList<>();
+            queue.drainTo(late);
+            for (Pending pending : late) {
+                if (pending == STOP) {
+                    continue;
+                }
+                metrics.errors(BUFFERED_PLUGIN, 1);
+                if (pending.written() != null) {
+                    pending.written().completeExceptionally(new IllegalStateException("audit sink closed"));
+                }
+            }
             try {
                 backend.close();
             } catch (IOException e) {
