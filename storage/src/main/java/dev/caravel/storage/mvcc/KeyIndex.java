@@ -231,6 +231,8 @@ final class KeyIndex {
         final ArrayList<Change> changes = new ArrayList<>(2);
         /** True once the last change is the tombstone that ended this generation. */
         boolean closed;
+        /** The main revision of that tombstone; meaningful only when {@link #closed}. */
+        long closedAt;
 
         Generation(long createRevision, long firstVersion) {
             this.createRevision = createRevision;
@@ -263,6 +265,11 @@ final class KeyIndex {
         final byte[] key;
         /** Oldest first; only the last one may be open. */
         final ArrayList<Generation> generations = new ArrayList<>(1);
+        /**
+         * The last of {@link #generations}, or null: counting a range at the current revision asks
+         * every key whether it is alive, and one field read answers for all but historical reads.
+         */
+        Generation newest;
 
         KeyHistory(byte[] key) {
             this.key = key;
@@ -273,12 +280,16 @@ final class KeyIndex {
         }
 
         boolean aliveAt(long revision) {
-            for (int g = generations.size() - 1; g >= 0; g--) {
+            Generation latest = newest;
+            if (latest != null && latest.createRevision <= revision) {
+                return !(latest.closed && latest.closedAt <= revision);
+            }
+            for (int g = generations.size() - 2; g >= 0; g--) {
                 Generation generation = generations.get(g);
-                if (generation.changes.get(0).revision().main() > revision) {
+                if (generation.createRevision > revision) {
                     continue;
                 }
-                return !(generation.closed && generation.last().main() <= revision);
+                return !(generation.closed && generation.closedAt <= revision);
             }
             return false;
         }
@@ -308,6 +319,7 @@ final class KeyIndex {
             } else {
                 current = new Generation(createRevisionIfNew, versionIfNew);
                 generations.add(current);
+                newest = current;
             }
             current.changes.add(new Change(revision, lease));
         }
@@ -321,6 +333,7 @@ final class KeyIndex {
             Generation current = generations.get(generations.size() - 1);
             current.changes.add(new Change(revision, 0));
             current.closed = true;
+            current.closedAt = revision.main();
         }
 
         private void checkAfterLast(Revision revision) {
@@ -335,6 +348,11 @@ final class KeyIndex {
         }
 
         void compact(long compactRevision, List<Revision> obsolete) {
+            dropObsolete(compactRevision, obsolete);
+            newest = generations.isEmpty() ? null : generations.get(generations.size() - 1);
+        }
+
+        private void dropObsolete(long compactRevision, List<Revision> obsolete) {
             while (!generations.isEmpty()) {
                 Generation oldest = generations.get(0);
                 if (oldest.closed && oldest.last().main() <= compactRevision) {
