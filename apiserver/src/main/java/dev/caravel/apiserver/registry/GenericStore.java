@@ -226,6 +226,7 @@ public final class GenericStore {
         } else {
             metadata.remove("generation");
         }
+        Defaults.apply(definition().group(), definition().kind(), object);
         strategy.prepareForCreate(object);
         strategy.validateCreate(validator, object);
         ObjectNode toStore = manager.applied() ? object : mainFields.update(null, object, manager.name());
@@ -294,6 +295,7 @@ public final class GenericStore {
                 case STATUS -> strategy.prepareForStatusUpdate(wanted, live);
                 case FINALIZE -> ((NamespaceStrategy) strategy).prepareForFinalize(wanted, live);
             };
+            Defaults.apply(definition().group(), definition().kind(), updated);
             keepSystemFields(updated, live);
             if (!manager.applied()) {
                 updated = (target == Target.STATUS ? statusFields : mainFields).update(live, updated, manager.name());

@@ -326,4 +326,46 @@ class RestHandlerTest {
         assertThat(event.path("type").asText()).isEqualTo("ERROR");
         assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
     }
+
+    @Test
+    void deploymentsAndSecretsAreStoredWithKubernetesDefaults() throws Exception {
+        JsonNode deployment = json(send("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
+                deployment("defaulted")));
+        assertThat(deployment.path("spec").path("strategy").path("type").asText()).isEqualTo("RollingUpdate");
+        assertThat(deployment.path("spec").path("revisionHistoryLimit").asInt()).isEqualTo(10);
+        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        assertThat(container.path("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
+        assertThat(container.path("terminationMessagePath").asText()).isEqualTo("/dev/termination-log");
+        JsonNode secret = json(send("POST", "/api/v1/namespaces/default/secrets", "application/json",
+                "{\"metadata\":{\"name\":\"plain\"},\"data\":{\"a\":\"Yg==\"}}"));
+        assertThat(secret.path("type").asText()).isEqualTo("Opaque");
+    }
+
+    @Test
+    void watchListSendsInitialEventsThenTheirEndBookmark() throws Exception {
+        send("POST", "/api/v1/namespaces", "application/json", "{\"metadata\":{\"name\":\"streamed\"}}");
+        send("POST", "/api/v1/namespaces/streamed/configmaps", "application/json", configMap("one", "1"));
+        HttpResponse<String> response = send("GET", "/api/v1/namespaces/streamed/configmaps?watch=true"
+                + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1",
+                null, null);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            events.add(JSON.readTree(line));
+        }
+        assertThat(events.get(0).path("type").asText()).isEqualTo("ADDED");
+        assertThat(events.get(1).path("type").asText()).isEqualTo("BOOKMARK");
+        assertThat(events.get(1).path("object").path("metadata").path("annotations")
+                .path("k8s.io/initial-events-end").asText()).isEqualTo("true");
+    }
+
+    @Test
+    void watchAsTableSendsRowsWithColumnsFirst() throws Exception {
+        send("POST", "/api/v1/namespaces", "application/json", "{\"metadata\":{\"name\":\"tablewatch\"}}");
+        send("POST", "/api/v1/namespaces/tablewatch/configmaps", "application/json", configMap("row", "1"));
+        HttpResponse<String> response = send("GET", "/api/v1/namespaces/tablewatch/configmaps?watch=true&timeoutSeconds=1",
+                null, null, "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
+        JsonNode first = JSON.readTree(response.body().split("\n")[0]);
+        assertThat(first.path("object").path("kind").asText()).isEqualTo("Table");
+        assertThat(first.path("object").path("rows").get(0).path("cells").get(0).asText()).isEqualTo("row");
+    }
 }
