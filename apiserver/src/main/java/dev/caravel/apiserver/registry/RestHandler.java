@@ -226,12 +226,22 @@ public final class RestHandler implements Stage {
         return ApiResponse.json(200, store.deletedStatus(deletion.object()).toResponseBody());
     }
 
-    private static byte[] deleteBody(ApiRequest request) {
+    /** The DeleteOptions body as JSON: client-go sends it as protobuf when it speaks protobuf. */
+    private byte[] deleteBody(ApiRequest request) {
         byte[] body = request.body();
-        if (body.length == 0 || !request.header("content-type").startsWith(YAML_TYPE)) {
+        String contentType = request.header("content-type");
+        if (body.length == 0) {
             return body;
         }
         try {
+            if (contentType.startsWith(ProtobufDecoder.CONTENT_TYPE)) {
+                RequestInfo info = request.info();
+                return JSON.writeValueAsBytes(protobuf.decode(body,
+                        new GroupVersionKind(info.apiGroup(), info.apiVersion(), "DeleteOptions")));
+            }
+            if (!contentType.startsWith(YAML_TYPE)) {
+                return body;
+            }
             return JSON.writeValueAsBytes(YAML.readTree(body));
         } catch (IOException e) {
             throw StatusException.badRequest("invalid DeleteOptions body: " + e.getMessage());

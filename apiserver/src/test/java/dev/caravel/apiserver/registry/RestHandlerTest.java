@@ -368,4 +368,14 @@ class RestHandlerTest {
         assertThat(first.path("object").path("kind").asText()).isEqualTo("Table");
         assertThat(first.path("object").path("rows").get(0).path("cells").get(0).asText()).isEqualTo("row");
     }
+
+    @Test
+    void updateWithoutResourceVersionIsUnconditional() throws Exception {
+        send("POST", "/api/v1/namespaces/default/secrets", "application/json",
+                "{\"metadata\":{\"name\":\"release\"},\"stringData\":{\"a\":\"b\"}}");
+        HttpResponse<String> updated = send("PUT", "/api/v1/namespaces/default/secrets/release", "application/json",
+                "{\"metadata\":{\"name\":\"release\",\"labels\":{\"status\":\"deployed\"}},\"data\":{\"a\":\"Yw==\"}}");
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        assertThat(json(updated).path("metadata").path("labels").path("status").asText()).isEqualTo("deployed");
+    }
 }
