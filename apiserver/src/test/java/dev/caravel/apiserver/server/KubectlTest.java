@@ -146,6 +146,15 @@ class KubectlTest {
         Result web = ok(null, "-n", "shop", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}");
         assertThat(web.out()).isEqualTo("5 nginx:1.28");
 
+        assertThat(ok(null, "-n", "shop", "get", "deployments", "--field-selector", "metadata.name=api", "-o", "name").out())
+                .isEqualTo("deployment.apps/api\n");
+        assertThat(ok(null, "-n", "shop", "describe", "deployment", "web").out())
+                .contains("RollingUpdate").contains("nginx:1.28");
+        assertThat(ok(null, "-n", "shop", "wait", "--for=jsonpath={.spec.replicas}=5", "deployment/web", "--timeout=10s").out())
+                .contains("condition met");
+        assertThat(ok(null, "api-versions").out()).contains("apps/v1").contains("batch/v1");
+        assertThat(ok(null, "explain", "deployment.spec.replicas").out()).contains("replicas");
+
         assertThat(ok(null, "-n", "shop", "delete", "configmap", "settings").out()).contains("deleted");
         assertThat(ok(null, "-n", "shop", "delete", "deployment", "web", "api").out()).contains("deleted");
         Result missing = kubectl(null, "-n", "shop", "get", "configmap", "settings");
