@@ -1,5 +1,6 @@
 package dev.caravel.apiserver.server;
 
+import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.discovery.DiscoveryDocuments;
 import dev.caravel.apiserver.http.HttpServer;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
@@ -49,6 +50,7 @@ public final class CaravelServer implements AutoCloseable {
     private final Config config;
     private HttpServer http;
     private InetSocketAddress address;
+    private volatile Router router;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -64,13 +66,22 @@ public final class CaravelServer implements AutoCloseable {
         ObjectValidator validator = ObjectValidator.kubernetes();
         Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
         registry.createSystemNamespaces();
-        NonResourceEndpoints endpoints = new NonResourceEndpoints(
-                new DiscoveryDocuments(catalogue, config.host() + ":" + config.port()),
-                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
         RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
                 ProtobufDecoder.forBuiltInTypes(schemas), schemas);
-        http = new HttpServer(RequestPipeline.of(new Router(endpoints, rest)));
+        // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
+        // binding when the port is 0: requests arriving before then are told to retry.
+        http = new HttpServer(RequestPipeline.of((request, next) -> {
+            Router current = router;
+            if (current == null) {
+                throw StatusException.serviceUnavailable("the server is starting");
+            }
+            return current.handle(request, next);
+        }));
         address = http.start(config.host(), config.port());
+        NonResourceEndpoints endpoints = new NonResourceEndpoints(
+                new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
+                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
+        router = new Router(endpoints, rest);
         return address;
     }
 
