@@ -36,6 +36,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -177,6 +181,10 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            if ("websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+                upgradeToWebSocket(ctx, msg);
+                return;
+            }
             ApiRequest request = toApiRequest(msg);
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             boolean head = msg.method().name().equals("HEAD");
@@ -237,6 +245,70 @@ public final class HttpServer implements AutoCloseable {
             if (channel.isActive()) {
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             }
+        }
+
+        /**
+         * A watch over WebSocket (fabric8 watches this way): after the handshake every chunk of
+         * the streamed answer is one text message, the JSON of one watch event, as Kubernetes
+         * sends it. A non-streamed answer (an error Status) is sent as one message, then close.
+         */
+        private void upgradeToWebSocket(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            ApiRequest request = toApiRequest(msg);
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                    "ws://" + msg.headers().get(HttpHeaderNames.HOST, "localhost") + msg.uri(),
+                    "v4.channel.k8s.io,channel.k8s.io,base64.channel.k8s.io", false, MAX_REQUEST_BODY_BYTES)
+                    .newHandshaker(msg);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            Channel channel = ctx.channel();
+            handshaker.handshake(channel, msg).addListener(f -> {
+                if (!f.isSuccess()) {
+                    channel.close();
+                    return;
+                }
+                handlers.execute(() -> {
+                    ApiResponse response;
+                    try {
+                        response = pipeline.handle(request);
+                    } catch (Throwable e) {
+                        response = errorResponse(request, e);
+                    }
+                    if (response.streamer() == null) {
+                        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(response.body())));
+                    } else {
+                        try {
+                            response.streamer().stream(new ResponseStream() {
+                                @Override
+                                public boolean send(byte[] chunk) {
+                                    if (!channel.isActive()) {
+                                        return false;
+                                    }
+                                    int length = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
+                                    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, 0, length)));
+                                    return true;
+                                }
+
+                                @Override
+                                public boolean isOpen() {
+                                    return channel.isActive();
+                                }
+
+                                @Override
+                                public void onClose(Runnable onClose) {
+                                    channel.closeFuture().addListener(closed -> onClose.run());
+                                }
+                            });
+                        } catch (Throwable e) {
+                            log.error("apiserver.http: websocket stream of {} failed", request, e);
+                        }
+                    }
+                    if (channel.isActive()) {
+                        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+                    }
+                });
+            });
         }
 
         @Override

@@ -13,17 +13,27 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * fabric8's client against an in-process server: CRUD, patches, server-side apply and scale.
- * Its watches go over WebSocket, which the server does not speak yet: not tested here.
+ * Its watches go over WebSocket.
  */
 class Fabric8ClientTest {
 
@@ -97,5 +107,30 @@ class Fabric8ClientTest {
         assertThat(strategic.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.28");
         Deployment scaled = client.apps().deployments().inNamespace("fabric").withName("web").scale(5);
         assertThat(scaled.getSpec().getReplicas()).isEqualTo(5);
+    }
+
+    @Test
+    void watchSeesAddsModificationsAndDeletes() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        try (Watch watch = client.configMaps().inNamespace("fabric").withLabel("watched", "yes").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                events.add(action + " " + resource.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.configMaps().inNamespace("fabric").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("w").withLabels(Map.of("watched", "yes")).endMetadata().build()).create();
+            client.configMaps().inNamespace("fabric").withName("w").edit(cm -> new ConfigMapBuilder(cm).addToData("a", "b").build());
+            client.configMaps().inNamespace("fabric").withName("w").delete();
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                seen.add(events.poll(10, TimeUnit.SECONDS));
+            }
+            assertThat(seen).containsExactly("ADDED w", "MODIFIED w", "DELETED w");
+        }
     }
 }
