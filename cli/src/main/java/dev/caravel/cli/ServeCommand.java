@@ -1,7 +1,10 @@
 package dev.caravel.cli;
 
+import dev.caravel.apiserver.server.CaravelServer;
+import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.rocksdb.RocksDbStore;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -12,12 +15,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs Caravel's main job on the embedded store. Until the API server exists this opens the
- * durable store, reports where its data lives and at which revision, and holds it open until
- * the process is asked to stop, closing it cleanly so nothing acknowledged is lost.
+ * Runs the API server on the embedded durable store, writes a kubeconfig for it and prints how to
+ * use it. On stop the server closes first (no request in flight writes after that), then the store.
+ *
+ * <p>The default port is 6443, Kubernetes' secure port, though it serves plain HTTP until TLS is
+ * built: clients then keep their usual port, and the kubeconfig's {@code http://} says the truth.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run Caravel on the embedded durable store (RocksDB).")
+        description = "Run the Caravel API server on the embedded durable store (RocksDB).")
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger("cli.serve");
@@ -26,21 +31,39 @@ final class ServeCommand implements Callable<Integer> {
             description = "Folder of the embedded store (created if missing). Default: ${DEFAULT-VALUE}")
     private Path dataDir;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "6443",
+            description = "Port to listen on, plain HTTP (0 picks a free one). Default: ${DEFAULT-VALUE}")
+    private int port;
+
     @Override
     public Integer call() throws Exception {
         Path directory = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(directory);
         CountDownLatch stopped = new CountDownLatch(1);
         KeyValueStore store = RocksDbStore.open(directory);
+        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store));
+        InetSocketAddress address;
+        try {
+            address = server.start();
+        } catch (Exception e) {
+            store.close();
+            throw e;
+        }
         Thread shutdown = new Thread(() -> {
-            log.info("cli.serve: stopping; closing the embedded store at {}", directory);
+            log.info("cli.serve: stopping the API server, then the embedded store at {}", directory);
+            server.close();
             store.close();
             stopped.countDown();
         }, "caravel-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        System.out.printf("Caravel storage is ready: embedded RocksDB store at %s, revision %d.%n",
-                directory, store.currentRevision());
-        System.out.println("The API server is not built yet; this process holds the store open. Stop it with Ctrl-C.");
+        Path kubeconfig = Kubeconfig.write(directory.resolve("kubeconfig"), server.url());
+        System.out.printf("export KUBECONFIG=%s%n", kubeconfig);
+        System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d.%n",
+                server.url(), directory, store.currentRevision());
+        log.info("cli.serve: listening on {}", address);
         stopped.await();
         return 0;
     }

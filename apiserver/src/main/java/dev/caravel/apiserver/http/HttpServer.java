@@ -1,0 +1,360 @@
+package dev.caravel.apiserver.http;
+
+import dev.caravel.apiserver.api.Status;
+import dev.caravel.apiserver.api.StatusException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP server: HTTP/1.1 and cleartext HTTP/2 (h2c, by prior knowledge or by Upgrade) on one
+ * port. Netty's event loops only decode and write; each request runs the {@link RequestPipeline}
+ * on its own virtual thread, so a handler may block (storage, a watch waiting for events)
+ * without holding an event loop.
+ *
+ * <pre>
+ *   socket ▶ HttpServerCodec ▶ (h2c upgrade | prior knowledge ▶ Http2FrameCodec ▶ one child channel per stream
+ *          ▶ Http2StreamFrameToHttpObjectCodec) ▶ aggregator (3 MiB, else 413 Status) ▶ RequestDispatcher
+ * </pre>
+ *
+ * <p>Errors: a {@link StatusException} is written as its Status; anything else is a bug, logged
+ * with the request and answered 500 (Kubernetes' ErrorToAPIStatus).
+ */
+public final class HttpServer implements AutoCloseable {
+
+    /** Kubernetes' limit on a request body (apiserver's MaxRequestBodyBytes), 3 MiB. */
+    public static final int MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger("apiserver.http");
+
+    private final RequestPipeline pipeline;
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+    private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("apiserver-request-", 0).factory());
+    private Channel serverChannel;
+
+    public HttpServer(RequestPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        configure(ch.pipeline());
+                    }
+                });
+        serverChannel = bootstrap.bind(host, port).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    private void configure(ChannelPipeline p) {
+        HttpServerCodec codec = new HttpServerCodec();
+        HttpServerUpgradeHandler.UpgradeCodecFactory upgrades = protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(),
+                        new Http2MultiplexHandler(streamInitializer()))
+                        : null;
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, upgrades, MAX_REQUEST_BODY_BYTES);
+        ChannelHandler priorKnowledge = new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Http2FrameCodecBuilder.forServer()
+                        .initialSettings(Http2Settings.defaultSettings()).build());
+                ch.pipeline().addLast(new Http2MultiplexHandler(streamInitializer()));
+            }
+        };
+        p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+        p.addLast("keep-alive", new HttpServerKeepAliveHandler());
+        p.addLast("aggregator", new LimitedAggregator());
+        p.addLast("dispatcher", new RequestDispatcher());
+    }
+
+    private ChannelInitializer<Channel> streamInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("http2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
+                ch.pipeline().addLast("aggregator", new LimitedAggregator());
+                ch.pipeline().addLast("dispatcher", new RequestDispatcher());
+            }
+        };
+    }
+
+    /** Stops accepting, lets running requests finish for a moment, then closes every connection. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        handlers.shutdown();
+        try {
+            if (!handlers.awaitTermination(2, TimeUnit.SECONDS)) {
+                handlers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** The aggregator, answering an oversized body with Kubernetes' 413 Status instead of Netty's bare one. */
+    private static final class LimitedAggregator extends HttpObjectAggregator {
+        LimitedAggregator() {
+            super(MAX_REQUEST_BODY_BYTES);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            Status status = StatusException.requestEntityTooLarge(MAX_REQUEST_BODY_BYTES).status();
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(status.code()), Unpooled.wrappedBuffer(status.toResponseBody()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON);
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Hands each aggregated request to a virtual thread and writes its answer back. Per channel. */
+    private final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            if ("websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+                upgradeToWebSocket(ctx, msg);
+                return;
+            }
+            ApiRequest request = toApiRequest(msg);
+            boolean keepAlive = HttpUtil.isKeepAlive(msg);
+            boolean head = msg.method().name().equals("HEAD");
+            handlers.execute(() -> respond(ctx, request, keepAlive, head));
+        }
+
+        private void respond(ChannelHandlerContext ctx, ApiRequest request, boolean keepAlive, boolean head) {
+            ApiResponse response;
+            try {
+                response = pipeline.handle(request);
+            } catch (Throwable e) {
+                response = errorResponse(request, e);
+            }
+            if (response.streamer() != null) {
+                stream(ctx, request, response);
+                return;
+            }
+            FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(response.code()),
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
+            copyHeaders(response, out);
+            HttpUtil.setContentLength(out, response.body().length);
+            HttpUtil.setKeepAlive(out, keepAlive);
+            ctx.writeAndFlush(out);
+        }
+
+        private void stream(ChannelHandlerContext ctx, ApiRequest request, ApiResponse response) {
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.code()));
+            copyHeaders(response, head);
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ctx.writeAndFlush(head);
+            Channel channel = ctx.channel();
+            ResponseStream out = new ResponseStream() {
+                @Override
+                public boolean send(byte[] chunk) {
+                    if (!channel.isActive()) {
+                        return false;
+                    }
+                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+                    return true;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return channel.isActive();
+                }
+
+                @Override
+                public void onClose(Runnable onClose) {
+                    channel.closeFuture().addListener(f -> onClose.run());
+                }
+            };
+            try {
+                response.streamer().stream(out);
+            } catch (Throwable e) {
+                log.error("apiserver.http: stream of {} failed", request, e);
+            }
+            if (channel.isActive()) {
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        }
+
+        /**
+         * A watch over WebSocket (fabric8 watches this way): after the handshake every chunk of
+         * the streamed answer is one text message, the JSON of one watch event, as Kubernetes
+         * sends it. A non-streamed answer (an error Status) is sent as one message, then close.
+         */
+        private void upgradeToWebSocket(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            ApiRequest request = toApiRequest(msg);
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                    "ws://" + msg.headers().get(HttpHeaderNames.HOST, "localhost") + msg.uri(),
+                    "v4.channel.k8s.io,channel.k8s.io,base64.channel.k8s.io", false, MAX_REQUEST_BODY_BYTES)
+                    .newHandshaker(msg);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            Channel channel = ctx.channel();
+            handshaker.handshake(channel, msg).addListener(f -> {
+                if (!f.isSuccess()) {
+                    channel.close();
+                    return;
+                }
+                handlers.execute(() -> {
+                    ApiResponse response;
+                    try {
+                        response = pipeline.handle(request);
+                    } catch (Throwable e) {
+                        response = errorResponse(request, e);
+                    }
+                    if (response.streamer() == null) {
+                        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(response.body())));
+                    } else {
+                        try {
+                            response.streamer().stream(new ResponseStream() {
+                                @Override
+                                public boolean send(byte[] chunk) {
+                                    if (!channel.isActive()) {
+                                        return false;
+                                    }
+                                    int length = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
+                                    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, 0, length)));
+                                    return true;
+                                }
+
+                                @Override
+                                public boolean isOpen() {
+                                    return channel.isActive();
+                                }
+
+                                @Override
+                                public void onClose(Runnable onClose) {
+                                    channel.closeFuture().addListener(closed -> onClose.run());
+                                }
+                            });
+                        } catch (Throwable e) {
+                            log.error("apiserver.http: websocket stream of {} failed", request, e);
+                        }
+                    }
+                    if (channel.isActive()) {
+                        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+                    }
+                });
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("apiserver.http: connection {} failed", ctx.channel(), cause);
+            ctx.close();
+        }
+    }
+
+    /** The Status answer for a failure; a failure that is not a StatusException is a bug and is logged as one. */
+    static ApiResponse errorResponse(ApiRequest request, Throwable e) {
+        Status status = StatusException.statusOf(e);
+        if (!(e instanceof StatusException)) {
+            log.error("apiserver.http: bug: {} failed with an unexpected error", request, e);
+        } else if (status.code() >= 500) {
+            log.warn("apiserver.http: {} answered {}: {}", request, status.code(), status.message(), e);
+        }
+        return ApiResponse.status(status);
+    }
+
+    private static void copyHeaders(ApiResponse response, HttpResponse out) {
+        for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {
+            for (String value : header.getValue()) {
+                out.headers().add(header.getKey(), value);
+            }
+        }
+        if (!out.headers().contains(HttpHeaderNames.DATE)) {
+            out.headers().set(HttpHeaderNames.DATE, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+        }
+        out.headers().set("Cache-Control", out.headers().contains("Cache-Control")
+                ? out.headers().get("Cache-Control") : "no-cache, private");
+    }
+
+    private static ApiRequest toApiRequest(FullHttpRequest msg) {
+        String uri = msg.uri();
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        String rawQuery = q < 0 ? "" : uri.substring(q + 1);
+        String path = QueryStringDecoder.decodeComponent(rawPath);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : msg.headers()) {
+            headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+        }
+        ByteBuf content = msg.content();
+        byte[] body = ByteBufUtil.getBytes(content);
+        return ApiRequest.of(msg.method().name(), path, rawQuery, headers, body);
+    }
+}

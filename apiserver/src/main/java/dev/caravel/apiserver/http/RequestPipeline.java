@@ -1,0 +1,54 @@
+package dev.caravel.apiserver.http;
+
+import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.request.RequestInfo;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The stages a request runs through, listed in the order they run (DESIGN.md, "the path of a
+ * request"). Only the stages that exist are here; authentication, audit, priority and fairness
+ * and authorization slot in after {@link #REQUEST_INFO} when they are built.
+ *
+ * <pre>
+ *   request info  ▶ handler (non-resource endpoints, or the resource's REST handler)
+ * </pre>
+ *
+ * <p>Errors are not handled here: a stage throws and {@link HttpServer} writes the Status.
+ */
+public final class RequestPipeline {
+
+    /** Reads verb, group, version, namespace, resource, subresource and name from the URL. */
+    public static final Stage REQUEST_INFO = (request, next) ->
+            next.proceed(request.withInfo(RequestInfo.parse(request.method(), request.path(), request.query())));
+
+    private final List<Stage> stages;
+
+    private RequestPipeline(List<Stage> stages) {
+        this.stages = List.copyOf(stages);
+    }
+
+    /** The pipeline: request info first, {@code handler} last. */
+    public static RequestPipeline of(Stage handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new RequestPipeline(List.of(
+                REQUEST_INFO,
+                handler));
+    }
+
+    public ApiResponse handle(ApiRequest request) throws Exception {
+        return proceedFrom(0, request);
+    }
+
+    private ApiResponse proceedFrom(int index, ApiRequest request) throws Exception {
+        if (index >= stages.size()) {
+            throw StatusException.internalError("request pipeline: the last stage called proceed; it must answer");
+        }
+        ApiResponse response = stages.get(index).handle(request, next -> proceedFrom(index + 1, next));
+        if (response == null) {
+            throw new IllegalStateException("request pipeline: stage " + index + " answered null for " + request);
+        }
+        return response;
+    }
+}

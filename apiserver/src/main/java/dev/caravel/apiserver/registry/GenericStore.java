@@ -1,0 +1,513 @@
+package dev.caravel.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.apiserver.api.GroupResource;
+import dev.caravel.apiserver.api.Status;
+import dev.caravel.apiserver.api.StatusDetails;
+import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.api.StorageOperation;
+import dev.caravel.apiserver.apply.FieldManager;
+import dev.caravel.apiserver.request.DeleteOptions;
+import dev.caravel.apiserver.request.ListOptions;
+import dev.caravel.apiserver.request.Preconditions;
+import dev.caravel.apiserver.request.ResourceVersionMatch;
+import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.validation.ObjectMetaValidator;
+import dev.caravel.apiserver.validation.ObjectValidator;
+import dev.caravel.storage.ByteKeys;
+import dev.caravel.storage.Compare;
+import dev.caravel.storage.KeyValue;
+import dev.caravel.storage.KeyValueStore;
+import dev.caravel.storage.Op;
+import dev.caravel.storage.OpResult;
+import dev.caravel.storage.RangeRequest;
+import dev.caravel.storage.StorageException;
+import dev.caravel.storage.TxnRequest;
+import dev.caravel.storage.TxnResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Create, get, list, update, delete for one resource, over the key-value store, Kubernetes'
+ * generic registry Store. What differs per resource comes from its {@link ResourceStrategy}.
+ *
+ * <p>Writes are optimistic: each reads the live object, computes the new one and writes it in
+ * a transaction that holds only if the key's mod revision is still the one read (etcd's
+ * GuaranteedUpdate). A conflicting write retries when the client gave no resourceVersion, and
+ * is a 409 Conflict when it did.
+ */
+public final class GenericStore {
+
+    /** Retries of an unconditional write that keeps losing races; Kubernetes loops without a bound. */
+    private static final int MAX_ATTEMPTS = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String NAMESPACES_PREFIX = "/registry/namespaces/";
+
+    private final KeyValueStore kv;
+    private final ResourceStrategy strategy;
+    private final ObjectValidator validator;
+    private final Clock clock;
+    private final StorageKeys keys;
+    private final GroupResource resource;
+    private final FieldManager mainFields;
+    private final FieldManager statusFields;
+
+    /** What a write went through: the main resource or a subresource that writes part of it. */
+    public enum Target { MAIN, STATUS, FINALIZE }
+
+    /** How managedFields are kept: by an update of {@code manager}, or already set by an apply. */
+    public record Manager(String name, boolean applied) {
+        public static Manager update(String name) {
+            return new Manager(name, false);
+        }
+    }
+
+    /** A delete's outcome: the object as it was (deleted) or as it now is (pending finalizers). */
+    public record Deletion(ObjectNode object, boolean deleted) {}
+
+    public GenericStore(KeyValueStore kv, ResourceStrategy strategy, ObjectValidator validator, Clock clock) {
+        this.kv = kv;
+        this.strategy = strategy;
+        this.validator = validator;
+        this.clock = clock;
+        this.keys = new StorageKeys(strategy.definition());
+        this.resource = strategy.groupResource();
+        FieldManager fields = FieldManager.forKind(strategy.definition().groupVersionKind());
+        this.mainFields = strategy.hasStatusSubresource() ? fields.withResetFields(FieldManager.STATUS) : fields;
+        this.statusFields = fields.withSubresource("status");
+    }
+
+    public ResourceStrategy strategy() {
+        return strategy;
+    }
+
+    public ResourceDefinition definition() {
+        return strategy.definition();
+    }
+
+    public StorageKeys keys() {
+        return keys;
+    }
+
+    KeyValueStore kv() {
+        return kv;
+    }
+
+    // ---- read ---------------------------------------------------------------------------------
+
+    public ObjectNode get(String namespace, String name) {
+        KeyValue current = read(keys.key(namespace, name), StorageOperation.GET);
+        if (current == null) {
+            throw StatusException.notFound(resource, name);
+        }
+        return StoredObjects.read(current);
+    }
+
+    private KeyValue read(String key, StorageOperation operation) {
+        try {
+            return kv.get(ByteKeys.utf8(key));
+        } catch (StorageException e) {
+            throw StatusException.fromStorage(e, resource, operation);
+        }
+    }
+
+    /**
+     * A list as Kubernetes answers it: {@code {"kind":"ConfigMapList","apiVersion":"v1",
+     * "metadata":{"resourceVersion":"12","continue":"..."},"items":[...]}}, items without kind
+     * and apiVersion. With a limit, the continue token is base64 of
+     * {@code {"v":"meta.k8s.io/v1","rv":12,"start":"<key after the prefix>\u0000"}}, Kubernetes' own.
+     */
+    public ObjectNode list(String namespace, ListOptions options) {
+        String prefix = keys.prefix(namespace);
+        long revision = 0;
+        String start = prefix;
+        if (!options.continueToken().isEmpty()) {
+            ContinueToken token = ContinueToken.decode(options.continueToken());
+            revision = token.revision();
+            start = prefix + token.start();
+        } else if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")
+                && options.resourceVersionMatch() == ResourceVersionMatch.EXACT) {
+            revision = options.resourceVersionNumber();
+        }
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        byte[] end = ByteKeys.prefixEnd(ByteKeys.utf8(prefix));
+        byte[] from = ByteKeys.utf8(start);
+        long limit = options.limit();
+        String continueToken = "";
+        try {
+            while (true) {
+                RangeRequest range = RangeRequest.interval(from, end).atRevision(revision);
+                long batch = limit > 0 ? Math.max(limit - items.size(), 1) : 0;
+                OpResult.RangeResult result = kv.range(batch > 0 ? range.withLimit(batch) : range);
+                if (revision == 0) {
+                    revision = result.revision();
+                }
+                KeyValue last = null;
+                for (KeyValue item : result.kvs()) {
+                    last = item;
+                    ObjectNode object = StoredObjects.read(item);
+                    if (StoredObjects.matches(object, options.labelSelector(), options.fieldSelector())) {
+                        object.remove("kind");
+                        object.remove("apiVersion");
+                        items.add(object);
+                    }
+                }
+                if (!result.more() || last == null) {
+                    break;
+                }
+                from = ByteKeys.utf8(last.keyUtf8() + "\u0000");
+                if (limit > 0 && items.size() >= limit) {
+                    continueToken = new ContinueToken(revision,
+                            last.keyUtf8().substring(prefix.length()) + "\u0000").encode();
+                    break;
+                }
+            }
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.COMPACTED && !options.continueToken().isEmpty()) {
+                throw StatusException.continueExpired();
+            }
+            throw StatusException.fromStorage(e, resource, StorageOperation.LIST);
+        }
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.put("kind", definition().kind() + "List");
+        list.put("apiVersion", definition().groupVersion().toString());
+        ObjectNode metadata = list.putObject("metadata");
+        metadata.put("resourceVersion", Long.toString(revision));
+        if (!continueToken.isEmpty()) {
+            metadata.put("continue", continueToken);
+        }
+        list.set("items", items);
+        return list;
+    }
+
+    // ---- create -------------------------------------------------------------------------------
+
+    /**
+     * Creates {@code object} (already decoded, its namespace set): generateName, uid,
+     * creationTimestamp, generation, the strategy's defaults, validation, managedFields, then a
+     * transaction that holds only if the key is absent.
+     */
+    public ObjectNode create(String namespace, ObjectNode object, boolean dryRun, Manager manager) {
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        if (strategy.namespaced()) {
+            requireNamespaceAcceptsContent(namespace, StoredObjects.text(object, "metadata", "name"));
+            metadata.put("namespace", namespace);
+        } else {
+            metadata.remove("namespace");
+        }
+        object.put("kind", definition().kind());
+        object.put("apiVersion", definition().groupVersion().toString());
+        boolean generated = false;
+        if (StoredObjects.text(object, "metadata", "name").isEmpty()
+                && !StoredObjects.text(object, "metadata", "generateName").isEmpty()) {
+            metadata.put("name", ObjectMetaValidator.generateName(
+                    StoredObjects.text(object, "metadata", "generateName"), RANDOM));
+            generated = true;
+        }
+        metadata.remove("resourceVersion");
+        metadata.remove("deletionTimestamp");
+        metadata.remove("deletionGracePeriodSeconds");
+        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("creationTimestamp", timestamp(clock.instant()));
+        if (strategy.tracksGeneration()) {
+            metadata.put("generation", 1);
+        } else {
+            metadata.remove("generation");
+        }
+        Defaults.apply(definition().group(), definition().kind(), object);
+        strategy.prepareForCreate(object);
+        strategy.validateCreate(validator, object);
+        ObjectNode toStore = manager.applied() ? object : mainFields.update(null, object, manager.name());
+        String name = StoredObjects.text(toStore, "metadata", "name");
+        if (dryRun) {
+            return toStore;
+        }
+        byte[] key = ByteKeys.utf8(keys.key(namespace, name));
+        TxnResponse response = txn(new TxnRequest(List.of(Compare.absent(key)),
+                List.of(Op.put(key, StoredObjects.write(toStore))), List.of()), StorageOperation.CREATE);
+        if (!response.succeeded()) {
+            throw generated ? StatusException.generateNameConflict(resource, name, 1)
+                    : StatusException.alreadyExists(resource, name);
+        }
+        toStore.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
+        return toStore;
+    }
+
+    /** Namespace lifecycle: no content in a namespace that is missing or Terminating. */
+    private void requireNamespaceAcceptsContent(String namespace, String name) {
+        KeyValue ns = read(NAMESPACES_PREFIX + namespace, StorageOperation.GET);
+        if (ns == null) {
+            throw StatusException.notFound(GroupResource.core("namespaces"), namespace);
+        }
+        if (NamespaceStrategy.isTerminating(StoredObjects.read(ns))) {
+            throw StatusException.namespaceTerminating(resource, name, namespace);
+        }
+    }
+
+    // ---- update -------------------------------------------------------------------------------
+
+    /**
+     * Updates an object: {@code change} receives a copy of the live object (null when there is
+     * none) and returns the object the client wants; a resourceVersion in it must equal the
+     * live one. A missing object is created when {@code createIfMissing} (server-side apply).
+     *
+     * @return the object as stored (the live one unchanged when nothing changed)
+     */
+    public ObjectNode update(String namespace, String name, UnaryOperator<ObjectNode> change, Target target,
+                             boolean createIfMissing, boolean dryRun, Manager manager) {
+        String keyText = keys.key(namespace, name);
+        byte[] key = ByteKeys.utf8(keyText);
+        for (int attempt = 0; ; attempt++) {
+            KeyValue current = read(keyText, StorageOperation.UPDATE);
+            if (current == null) {
+                if (!createIfMissing || target != Target.MAIN) {
+                    throw StatusException.notFound(resource, name);
+                }
+                ObjectNode created = change.apply(null);
+                requireSameName(created, name);
+                return create(namespace, created, dryRun, manager);
+            }
+            ObjectNode live = StoredObjects.read(current);
+            ObjectNode wanted = change.apply(live.deepCopy());
+            requireSameName(wanted, name);
+            String precondition = StoredObjects.text(wanted, "metadata", "resourceVersion");
+            String liveVersion = Long.toString(current.modRevision());
+            if (!precondition.isEmpty() && !precondition.equals(liveVersion)) {
+                throw StatusException.optimisticLockConflict(resource, name);
+            }
+            ObjectNode updated = switch (target) {
+                case MAIN -> {
+                    strategy.prepareForUpdate(wanted, live);
+                    yield wanted;
+                }
+                case STATUS -> strategy.prepareForStatusUpdate(wanted, live);
+                case FINALIZE -> ((NamespaceStrategy) strategy).prepareForFinalize(wanted, live);
+            };
+            Defaults.apply(definition().group(), definition().kind(), updated);
+            keepSystemFields(updated, live);
+            if (!manager.applied()) {
+                updated = (target == Target.STATUS ? statusFields : mainFields).update(live, updated, manager.name());
+            }
+            // Every built-in strategy allows unconditional updates: the live version stands in.
+            updated.withObjectProperty("metadata").put("resourceVersion", liveVersion);
+            strategy.validateUpdate(validator, updated, live);
+            if (updated.equals(live)) {
+                return live;
+            }
+            if (dryRun) {
+                return updated;
+            }
+            boolean finished = updated.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(updated);
+            Op write = finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated));
+            TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
+                    List.of(write), List.of()), StorageOperation.UPDATE);
+            if (response.succeeded()) {
+                updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
+                return updated;
+            }
+            if (!precondition.isEmpty()) {
+                throw StatusException.optimisticLockConflict(resource, name);
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
+            }
+        }
+    }
+
+    /** Server-side apply of {@code config} onto the live object (null: the apply creates it). */
+    public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force) {
+        return mainFields.apply(live, config, manager, force);
+    }
+
+    private void requireSameName(ObjectNode object, String name) {
+        String objectName = StoredObjects.text(object, "metadata", "name");
+        if (objectName.isEmpty()) {
+            object.withObjectProperty("metadata").put("name", name);
+        } else if (!objectName.equals(name)) {
+            throw StatusException.nameMismatch(objectName, name);
+        }
+    }
+
+    /** What only the server sets: kept from the live object whatever the client sent. */
+    private void keepSystemFields(ObjectNode updated, ObjectNode live) {
+        ObjectNode metadata = updated.withObjectProperty("metadata");
+        JsonNode liveMeta = live.path("metadata");
+        updated.put("kind", definition().kind());
+        updated.put("apiVersion", definition().groupVersion().toString());
+        if (StoredObjects.text(updated, "metadata", "uid").isEmpty()) {
+            metadata.set("uid", liveMeta.get("uid"));
+        }
+        metadata.set("creationTimestamp", liveMeta.get("creationTimestamp"));
+        for (String field : List.of("deletionTimestamp", "deletionGracePeriodSeconds", "namespace")) {
+            if (liveMeta.has(field)) {
+                metadata.set(field, liveMeta.get(field));
+            } else {
+                metadata.remove(field);
+            }
+        }
+        if (strategy.tracksGeneration()) {
+            long generation = liveMeta.path("generation").asLong(1);
+            if (!withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(live))) {
+                generation++;
+            }
+            metadata.put("generation", generation);
+        }
+    }
+
+    private static JsonNode withoutMetadataAndStatus(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        copy.remove(List.of("metadata", "status", "kind", "apiVersion"));
+        return copy;
+    }
+
+    private static boolean hasFinalizers(JsonNode object) {
+        return object.path("metadata").path("finalizers").size() > 0
+                || (object.path("kind").asText().equals("Namespace") && NamespaceStrategy.hasSpecFinalizers(object));
+    }
+
+    // ---- delete -------------------------------------------------------------------------------
+
+    /**
+     * Deletes an object. One with finalizers (a namespace: with {@code spec.finalizers}) is only
+     * marked: deletionTimestamp, deletionGracePeriodSeconds 0, and a namespace goes Terminating;
+     * it goes when an update removes the last finalizer.
+     */
+    public Deletion delete(String namespace, String name, DeleteOptions options) {
+        String keyText = keys.key(namespace, name);
+        byte[] key = ByteKeys.utf8(keyText);
+        for (int attempt = 0; ; attempt++) {
+            KeyValue current = read(keyText, StorageOperation.DELETE);
+            if (current == null) {
+                throw StatusException.notFound(resource, name);
+            }
+            ObjectNode live = StoredObjects.read(current);
+            checkPreconditions(options.preconditions(), live, keyText, name);
+            Op write;
+            ObjectNode result;
+            boolean deleted;
+            if (hasFinalizers(live)) {
+                if (live.path("metadata").hasNonNull("deletionTimestamp")) {
+                    return new Deletion(live, false);
+                }
+                result = live.deepCopy();
+                ObjectNode metadata = result.withObjectProperty("metadata");
+                metadata.put("deletionTimestamp", timestamp(clock.instant()));
+                metadata.put("deletionGracePeriodSeconds", 0);
+                if (strategy instanceof NamespaceStrategy) {
+                    result.withObjectProperty("status").put("phase", "Terminating");
+                }
+                write = Op.put(key, StoredObjects.write(result));
+                deleted = false;
+            } else {
+                result = live;
+                write = Op.delete(key);
+                deleted = true;
+            }
+            if (options.dryRun()) {
+                return new Deletion(result, deleted);
+            }
+            TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
+                    List.of(write), List.of()), StorageOperation.DELETE);
+            if (response.succeeded()) {
+                if (!deleted) {
+                    result.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
+                }
+                return new Deletion(result, deleted);
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
+            }
+        }
+    }
+
+    private void checkPreconditions(Preconditions preconditions, ObjectNode live, String key, String name) {
+        String uid = StoredObjects.text(live, "metadata", "uid");
+        if (preconditions.uid() != null && !preconditions.uid().equals(uid)) {
+            throw StatusException.uidPreconditionFailed(resource, name, key, preconditions.uid(), uid);
+        }
+        String rv = StoredObjects.text(live, "metadata", "resourceVersion");
+        if (preconditions.resourceVersion() != null && !preconditions.resourceVersion().equals(rv)) {
+            throw StatusException.resourceVersionPreconditionFailed(resource, name, key,
+                    preconditions.resourceVersion(), rv);
+        }
+    }
+
+    /** The Success Status a delete answers when the object is gone (unless the strategy returns the object). */
+    public Status deletedStatus(ObjectNode deleted) {
+        return Status.success(0, new StatusDetails(StoredObjects.text(deleted, "metadata", "name"), resource.group(),
+                resource.resource(), StoredObjects.text(deleted, "metadata", "uid"), List.of(), 0));
+    }
+
+    /** Deletes every object the options select, one by one; answers the list of what was deleted or marked. */
+    public ObjectNode deleteCollection(String namespace, ListOptions listOptions, DeleteOptions options) {
+        ObjectNode list = list(namespace, new ListOptions(listOptions.labelSelector(), listOptions.fieldSelector(),
+                false, false, "", null, null, 0, "", null));
+        ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode item : list.path("items")) {
+            try {
+                Deletion d = delete(StoredObjects.text(item, "metadata", "namespace"),
+                        StoredObjects.text(item, "metadata", "name"), options);
+                ObjectNode object = d.object();
+                object.remove("kind");
+                object.remove("apiVersion");
+                deleted.add(object);
+            } catch (StatusException e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
+        list.set("items", deleted);
+        return list;
+    }
+
+    private TxnResponse txn(TxnRequest request, StorageOperation operation) {
+        try {
+            return kv.txn(request);
+        } catch (StorageException e) {
+            throw StatusException.fromStorage(e, resource, operation);
+        }
+    }
+
+    /** RFC 3339 in UTC to the second, as metav1.Time is written. */
+    static String timestamp(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** Kubernetes' list continuation: where the next page starts and the revision the list is read at. */
+    record ContinueToken(long revision, String start) {
+
+        String encode() {
+            ObjectNode token = JsonNodeFactory.instance.objectNode();
+            token.put("v", "meta.k8s.io/v1");
+            token.put("rv", revision);
+            token.put("start", start);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(token.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        static ContinueToken decode(String token) {
+            try {
+                JsonNode node = StoredObjects.JSON.readTree(Base64.getUrlDecoder().decode(token));
+                if (!"meta.k8s.io/v1".equals(node.path("v").asText()) || node.path("rv").asLong() <= 0
+                        || node.path("start").asText().contains("..")) {
+                    throw new IllegalArgumentException("not a continue token");
+                }
+                return new ContinueToken(node.path("rv").asLong(), node.path("start").asText());
+            } catch (Exception e) {
+                throw StatusException.badRequest("continue key is not valid: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.caravel.apiserver.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.resource.ResourceCatalogue;
+import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.validation.ObjectValidator;
+import dev.caravel.storage.KeyValueStore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stores of the served resources, one {@link GenericStore} per resource and group-version,
+ * made on first use from the catalogue.
+ */
+public final class Registry {
+
+    /** The namespaces every cluster has from its start. */
+    public static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private final KeyValueStore kv;
+    private final ResourceCatalogue catalogue;
+    private final ObjectValidator validator;
+    private final Clock clock;
+    private final Map<ResourceDefinition, GenericStore> stores = new ConcurrentHashMap<>();
+
+    public Registry(KeyValueStore kv, ResourceCatalogue catalogue, ObjectValidator validator, Clock clock) {
+        this.kv = kv;
+        this.catalogue = catalogue;
+        this.validator = validator;
+        this.clock = clock;
+    }
+
+    public ResourceCatalogue catalogue() {
+        return catalogue;
+    }
+
+    public KeyValueStore kv() {
+        return kv;
+    }
+
+    /** The store of a stored resource. */
+    public GenericStore store(ResourceDefinition definition) {
+        if (definition.storageVersion() == null) {
+            throw StatusException.internalError("resource " + definition.resource() + " has no storage");
+        }
+        return stores.computeIfAbsent(definition,
+                d -> new GenericStore(kv, ResourceStrategy.of(d), validator, clock));
+    }
+
+    /** Creates the system namespaces that are missing, as Kubernetes' bootstrap controller does. */
+    public void createSystemNamespaces() {
+        ResourceDefinition namespaces = catalogue.snapshot().groupVersion(new dev.caravel.apiserver.resource.GroupVersion("", "v1"))
+                .flatMap(v -> catalogue.snapshot().resource(new dev.caravel.apiserver.resource.GroupVersion("", "v1"), "namespaces"))
+                .orElseThrow();
+        GenericStore store = store(namespaces);
+        for (String name : SYSTEM_NAMESPACES) {
+            ObjectNode ns = StoredObjects.JSON.createObjectNode();
+            ns.putObject("metadata").put("name", name);
+            try {
+                store.create("", ns, false, GenericStore.Manager.update("kube-apiserver"));
+            } catch (StatusException e) {
+                if (e.code() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

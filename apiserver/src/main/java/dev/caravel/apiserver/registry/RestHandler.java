@@ -1,0 +1,389 @@
+package dev.caravel.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.caravel.apiserver.api.GoJsonEscapes;
+import dev.caravel.apiserver.api.GroupResource;
+import dev.caravel.apiserver.api.Status;
+import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.api.StatusReason;
+import dev.caravel.apiserver.apply.FieldManager;
+import dev.caravel.apiserver.http.ApiRequest;
+import dev.caravel.apiserver.http.ApiResponse;
+import dev.caravel.apiserver.http.NonResourceEndpoints;
+import dev.caravel.apiserver.http.Stage;
+import dev.caravel.apiserver.patch.JsonMergePatch;
+import dev.caravel.apiserver.patch.JsonPatch;
+import dev.caravel.apiserver.patch.PatchException;
+import dev.caravel.apiserver.patch.StrategicMergePatch;
+import dev.caravel.apiserver.printer.IncludeObject;
+import dev.caravel.apiserver.printer.PartialObjectMetadata;
+import dev.caravel.apiserver.printer.TablePrinter;
+import dev.caravel.apiserver.protobuf.ProtobufDecoder;
+import dev.caravel.apiserver.request.CreateOptions;
+import dev.caravel.apiserver.request.DeleteOptions;
+import dev.caravel.apiserver.request.FieldValidation;
+import dev.caravel.apiserver.request.ListOptions;
+import dev.caravel.apiserver.request.PatchOptions;
+import dev.caravel.apiserver.request.PatchType;
+import dev.caravel.apiserver.request.RequestInfo;
+import dev.caravel.apiserver.request.UpdateOptions;
+import dev.caravel.apiserver.resource.GroupVersion;
+import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.schema.GroupVersionKind;
+import dev.caravel.apiserver.schema.Schema;
+import dev.caravel.apiserver.schema.SchemaCatalogue;
+import dev.caravel.apiserver.validation.ObjectValidator;
+import dev.caravel.apiserver.validation.StrictJson;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The REST handler of resources, the pipeline's last stage for resource requests: decodes the
+ * body (JSON, YAML or protobuf), checks it against the URL, calls the resource's
+ * {@link GenericStore} and writes the answer in the form asked for (JSON, Table,
+ * PartialObjectMetadata). Watches are streamed by {@link WatchHandler}.
+ */
+public final class RestHandler implements Stage {
+
+    static final ObjectMapper JSON = new ObjectMapper(GoJsonEscapes.factory());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String YAML_TYPE = "application/yaml";
+    private static final Set<String> OWN_SUBRESOURCES = Set.of("", "status", "scale", "finalize");
+
+    private final Registry registry;
+    private final ObjectValidator validator;
+    private final TablePrinter printer;
+    private final ProtobufDecoder protobuf;
+    private final SchemaCatalogue schemas;
+
+    public RestHandler(Registry registry, ObjectValidator validator, TablePrinter printer, ProtobufDecoder protobuf,
+                       SchemaCatalogue schemas) {
+        this.registry = registry;
+        this.validator = validator;
+        this.printer = printer;
+        this.protobuf = protobuf;
+        this.schemas = schemas;
+    }
+
+    @Override
+    public ApiResponse handle(ApiRequest request, Chain next) throws Exception {
+        RequestInfo info = request.info();
+        ResourceDefinition definition = registry.catalogue().snapshot()
+                .resource(new GroupVersion(info.apiGroup(), info.apiVersion()), info.resource())
+                .filter(d -> d.storageVersion() != null)
+                .orElseThrow(NonResourceEndpoints::notFound);
+        String subresource = info.subresource();
+        if (!OWN_SUBRESOURCES.contains(subresource)
+                || (!subresource.isEmpty() && definition.subresource(subresource).isEmpty())) {
+            throw NonResourceEndpoints.notFound();
+        }
+        boolean named = !info.name().isEmpty();
+        if (definition.namespaced() && named && info.namespace().isEmpty()) {
+            throw NonResourceEndpoints.notFound();
+        }
+        GenericStore store = registry.store(definition);
+        String namespace = definition.namespaced() ? info.namespace() : "";
+        GroupResource resource = store.strategy().groupResource();
+        return switch (info.verb()) {
+            case "get" -> subresource.equals("scale")
+                    ? object(request, resource, Scale.of(store.get(namespace, info.name())), 200)
+                    : object(request, resource, store.get(namespace, info.name()), 200);
+            case "list" -> list(request, resource, store.list(namespace, ListOptions.fromQuery(request.query())));
+            case "watch" -> new WatchHandler(store, printer, JSON).watch(request, namespace,
+                    ListOptions.fromQuery(request.query()));
+            case "create" -> create(request, store, namespace, info);
+            case "update" -> update(request, store, namespace, info);
+            case "patch" -> patch(request, store, namespace, info);
+            case "delete" -> delete(request, store, namespace, info);
+            case "deletecollection" -> {
+                ObjectNode deleted = store.deleteCollection(namespace, ListOptions.fromQuery(request.query()),
+                        DeleteOptions.read(request.query(), deleteBody(request)));
+                yield list(request, resource, deleted);
+            }
+            default -> throw StatusException.methodNotSupported(resource, info.verb());
+        };
+    }
+
+    // ---- writes -------------------------------------------------------------------------------
+
+    private ApiResponse create(ApiRequest request, GenericStore store, String namespace, RequestInfo info) {
+        if (!info.subresource().isEmpty() || !info.name().isEmpty()) {
+            throw StatusException.methodNotSupported(store.strategy().groupResource(), "create");
+        }
+        CreateOptions options = CreateOptions.fromQuery(request.query());
+        Decoded decoded = decode(request, store.definition());
+        requireNamespace(decoded.object(), namespace, store, true);
+        List<String> warnings = validator.decode(store.strategy().target(), decoded.object(), decoded.duplicates(),
+                options.fieldValidation());
+        ObjectNode created = store.create(namespace, decoded.object(), options.dryRun(),
+                GenericStore.Manager.update(FieldManager.managerFor(options.fieldManager(), request.header("user-agent"))));
+        return object(request, store.strategy().groupResource(), created, 201).withWarnings(warnings);
+    }
+
+    private ApiResponse update(ApiRequest request, GenericStore store, String namespace, RequestInfo info) {
+        UpdateOptions options = UpdateOptions.fromQuery(request.query());
+        GroupResource resource = store.strategy().groupResource();
+        String manager = FieldManager.managerFor(options.fieldManager(), request.header("user-agent"));
+        if (info.subresource().equals("scale")) {
+            ObjectNode scale = parseJsonOrYaml(request, "Scale");
+            ObjectNode updated = store.update(namespace, info.name(), live -> Scale.applyTo(live, scale),
+                    GenericStore.Target.MAIN, false, options.dryRun(), GenericStore.Manager.update(manager));
+            return object(request, resource, Scale.of(updated), 200);
+        }
+        Decoded decoded = decode(request, store.definition());
+        requireNamespace(decoded.object(), namespace, store, false);
+        List<String> warnings = validator.decode(store.strategy().target(), decoded.object(), decoded.duplicates(),
+                options.fieldValidation());
+        ObjectNode updated = store.update(namespace, info.name(), live -> decoded.object().deepCopy(),
+                target(info.subresource()), false, options.dryRun(), GenericStore.Manager.update(manager));
+        return object(request, resource, updated, 200).withWarnings(warnings);
+    }
+
+    private static GenericStore.Target target(String subresource) {
+        return switch (subresource) {
+            case "status" -> GenericStore.Target.STATUS;
+            case "finalize" -> GenericStore.Target.FINALIZE;
+            default -> GenericStore.Target.MAIN;
+        };
+    }
+
+    private ApiResponse patch(ApiRequest request, GenericStore store, String namespace, RequestInfo info) {
+        PatchType type = PatchType.fromContentType(request.header("content-type"), PatchType.BUILT_IN);
+        PatchOptions options = PatchOptions.fromQuery(request.query(), type);
+        GroupResource resource = store.strategy().groupResource();
+        String manager = FieldManager.managerFor(options.fieldManager(), request.header("user-agent"));
+        GroupVersionKind kind = store.definition().groupVersionKind();
+        boolean scale = info.subresource().equals("scale");
+        Schema schema = scale ? null : schemas.forKind(kind).orElse(null);
+        JsonNode patch;
+        try {
+            patch = type.isApply() ? YAML.readTree(request.body()) : JSON.readTree(request.body());
+        } catch (IOException e) {
+            throw StatusException.badRequest("error decoding patch: " + e.getMessage());
+        }
+        if (patch == null || patch.isMissingNode()) {
+            throw StatusException.badRequest("error decoding patch: empty body");
+        }
+        List<String> warnings = new ArrayList<>();
+        ObjectNode result;
+        try {
+            result = store.update(namespace, info.name(), live -> {
+                warnings.clear();
+                if (type.isApply()) {
+                    if (!(patch instanceof ObjectNode config)) {
+                        throw StatusException.badRequest("error decoding YAML: the apply configuration is not an object");
+                    }
+                    requireNamespace(config, namespace, store, false);
+                    return store.apply(live, config, manager, options.isForced());
+                }
+                if (live == null) {
+                    throw StatusException.notFound(resource, info.name());
+                }
+                if (scale) {
+                    ObjectNode patchedScale = applyPatch(type, Scale.of(live), patch, null);
+                    return Scale.applyTo(live, patchedScale);
+                }
+                ObjectNode patched = applyPatch(type, live, patch, schema);
+                warnings.addAll(validator.decode(store.strategy().target(), patched, List.of(), options.fieldValidation()));
+                return patched;
+            }, scale ? GenericStore.Target.MAIN : target(info.subresource()), type.isApply() && !scale,
+                    options.dryRun(), new GenericStore.Manager(manager, type.isApply()));
+        } catch (PatchException e) {
+            throw new StatusException(Status.failure(e.code(), StatusReason.fromWireName(e.reason()), e.getMessage(), null));
+        }
+        return object(request, resource, scale ? Scale.of(result) : result, 200).withWarnings(warnings);
+    }
+
+    private static ObjectNode applyPatch(PatchType type, ObjectNode live, JsonNode patch, Schema schema) {
+        JsonNode patched = switch (type) {
+            case JSON_PATCH -> JsonPatch.apply(live, patch);
+            case MERGE_PATCH -> JsonMergePatch.apply(live, patch);
+            case STRATEGIC_MERGE_PATCH -> schema == null ? JsonMergePatch.apply(live, patch)
+                    : StrategicMergePatch.apply(live, patch, schema);
+            default -> throw StatusException.unsupportedMediaType(List.of(type.mediaType()));
+        };
+        if (!(patched instanceof ObjectNode object)) {
+            throw StatusException.badRequest("the patch did not produce an object");
+        }
+        return object;
+    }
+
+    private ApiResponse delete(ApiRequest request, GenericStore store, String namespace, RequestInfo info) {
+        DeleteOptions options = DeleteOptions.read(request.query(), deleteBody(request));
+        GenericStore.Deletion deletion = store.delete(namespace, info.name(), options);
+        GroupResource resource = store.strategy().groupResource();
+        if (!deletion.deleted() || store.strategy().returnsDeletedObject()) {
+            return object(request, resource, deletion.object(), 200);
+        }
+        return ApiResponse.json(200, store.deletedStatus(deletion.object()).toResponseBody());
+    }
+
+    /** The DeleteOptions body as JSON: client-go sends it as protobuf when it speaks protobuf. */
+    private byte[] deleteBody(ApiRequest request) {
+        byte[] body = request.body();
+        String contentType = request.header("content-type");
+        if (body.length == 0) {
+            return body;
+        }
+        try {
+            if (contentType.startsWith(ProtobufDecoder.CONTENT_TYPE)) {
+                RequestInfo info = request.info();
+                return JSON.writeValueAsBytes(protobuf.decode(body,
+                        new GroupVersionKind(info.apiGroup(), info.apiVersion(), "DeleteOptions")));
+            }
+            if (!contentType.startsWith(YAML_TYPE)) {
+                return body;
+            }
+            return JSON.writeValueAsBytes(YAML.readTree(body));
+        } catch (IOException e) {
+            throw StatusException.badRequest("invalid DeleteOptions body: " + e.getMessage());
+        }
+    }
+
+    // ---- decoding -----------------------------------------------------------------------------
+
+    record Decoded(ObjectNode object, List<String> duplicates) {}
+
+    /** The body as an object of the URL's kind: JSON (duplicates noted), YAML or protobuf. */
+    private Decoded decode(ApiRequest request, ResourceDefinition definition) {
+        String contentType = request.header("content-type").toLowerCase(Locale.ROOT);
+        GroupVersionKind kind = definition.groupVersionKind();
+        Decoded decoded;
+        if (contentType.startsWith(ProtobufDecoder.CONTENT_TYPE)) {
+            decoded = new Decoded(protobuf.decode(request.body(), kind), List.of());
+        } else if (contentType.startsWith(YAML_TYPE)) {
+            decoded = new Decoded(parseJsonOrYaml(request, definition.kind()), List.of());
+        } else if (contentType.isEmpty() || contentType.startsWith("application/json") || contentType.startsWith("*/*")) {
+            try {
+                StrictJson.ParsedObject parsed = StrictJson.parse(request.body());
+                decoded = new Decoded(parsed.object(), parsed.duplicateFields());
+            } catch (IOException e) {
+                throw StatusException.unrecognizedObject(definition.kind(), e.getMessage(), request.body());
+            }
+        } else {
+            throw StatusException.unsupportedMediaType(List.of("application/json", YAML_TYPE,
+                    ProtobufDecoder.CONTENT_TYPE));
+        }
+        ObjectNode object = decoded.object();
+        String apiVersion = StoredObjects.text(object, "apiVersion");
+        String objectKind = StoredObjects.text(object, "kind");
+        String expected = definition.groupVersion().toString();
+        if (!apiVersion.isEmpty() && !apiVersion.equals(expected)) {
+            GroupVersion sent = GroupVersion.parse(apiVersion);
+            if (sent.group().equals(definition.group()) && objectKind.equals(definition.kind())) {
+                throw StatusException.apiVersionMismatch(apiVersion, expected);
+            }
+            throw StatusException.apiVersionMismatch(apiVersion, expected);
+        }
+        if (!objectKind.isEmpty() && !objectKind.equals(definition.kind())) {
+            throw StatusException.badRequest("the kind of the object (" + objectKind
+                    + ") does not match the expected kind (" + definition.kind() + ")");
+        }
+        object.put("apiVersion", expected);
+        object.put("kind", definition.kind());
+        return decoded;
+    }
+
+    private static ObjectNode parseJsonOrYaml(ApiRequest request, String kind) {
+        try {
+            JsonNode node = request.header("content-type").startsWith(YAML_TYPE)
+                    ? YAML.readTree(request.body()) : JSON.readTree(request.body());
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+            throw StatusException.unrecognizedObject(kind, "not an object", request.body());
+        } catch (IOException e) {
+            throw StatusException.unrecognizedObject(kind, e.getMessage(), request.body());
+        }
+    }
+
+    /** The object's namespace must be the URL's (set from it when empty). */
+    private static void requireNamespace(ObjectNode object, String namespace, GenericStore store, boolean create) {
+        if (!store.strategy().namespaced()) {
+            return;
+        }
+        String objectNamespace = StoredObjects.text(object, "metadata", "namespace");
+        if (objectNamespace.isEmpty()) {
+            object.withObjectProperty("metadata").put("namespace", namespace);
+        } else if (!objectNamespace.equals(namespace)) {
+            throw create ? StatusException.namespaceMismatch()
+                    : StatusException.objectNamespaceMismatch(objectNamespace, namespace);
+        }
+    }
+
+    // ---- responses ----------------------------------------------------------------------------
+
+    /** How the client asked to see objects: the Accept header's first form Caravel serves. */
+    enum Form { OBJECT, TABLE, PARTIAL, PARTIAL_LIST }
+
+    static Form form(ApiRequest request, boolean list) {
+        String accept = request.header("accept").replace(" ", "");
+        for (String range : accept.split(",")) {
+            if (range.contains("as=Table")) {
+                return Form.TABLE;
+            }
+            if (range.contains("as=PartialObjectMetadataList")) {
+                if (list) {
+                    return Form.PARTIAL_LIST;
+                }
+                continue;
+            }
+            if (range.contains("as=PartialObjectMetadata")) {
+                if (!list) {
+                    return Form.PARTIAL;
+                }
+                continue;
+            }
+            if (range.startsWith("application/json") || range.startsWith("*/*") || range.isEmpty()
+                    || range.startsWith("application/yaml") || range.startsWith("application/vnd.kubernetes.protobuf")) {
+                return Form.OBJECT;
+            }
+        }
+        return Form.OBJECT;
+    }
+
+    private ApiResponse object(ApiRequest request, GroupResource resource, ObjectNode object, int code) {
+        JsonNode body = switch (form(request, false)) {
+            case TABLE -> printer.objectTable(resource, object, IncludeObject.parse(request.query().first("includeObject")));
+            case PARTIAL -> PartialObjectMetadata.of(object);
+            default -> object;
+        };
+        return write(code, body);
+    }
+
+    private ApiResponse list(ApiRequest request, GroupResource resource, ObjectNode list) {
+        JsonNode body = switch (form(request, true)) {
+            case TABLE -> printer.listTable(resource, list, IncludeObject.parse(request.query().first("includeObject")));
+            case PARTIAL_LIST -> {
+                List<JsonNode> items = new ArrayList<>();
+                list.path("items").forEach(items::add);
+                yield PartialObjectMetadata.listOf(items, list.path("metadata"));
+            }
+            default -> list;
+        };
+        return write(200, body);
+    }
+
+    static ApiResponse write(int code, JsonNode body) {
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            byte[] withNewline = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+            withNewline[bytes.length] = '\n';
+            return ApiResponse.json(code, withNewline);
+        } catch (IOException e) {
+            throw StatusException.internalError(e);
+        }
+    }
+
+    static JsonNodeFactory nodes() {
+        return JsonNodeFactory.instance;
+    }
+}

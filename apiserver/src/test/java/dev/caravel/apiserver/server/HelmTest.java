@@ -1,0 +1,140 @@
+package dev.caravel.apiserver.server;
+
+import dev.caravel.storage.KeyValueStore;
+import dev.caravel.storage.memory.MemoryStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real helm binary against an in-process server: install, upgrade, list, status, rollback, uninstall. */
+class HelmTest {
+
+    private static KeyValueStore store;
+    private static CaravelServer server;
+    private static Path kubeconfig;
+    private static String helm;
+
+    @TempDir
+    static Path dir;
+
+    static final String CHART = """
+            apiVersion: v2
+            name: demo
+            version: 0.1.0
+            """;
+
+    static final String TEMPLATES = """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: {{ .Release.Name }}-extra
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ .Release.Name }}-cm
+            data:
+              a: "{{ .Values.a | default "1" }}"
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: {{ .Release.Name }}-secret
+            stringData:
+              password: hunter2
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: {{ .Release.Name }}-svc
+            spec:
+              selector: {app: demo}
+              ports: [{port: 80}]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: {{ .Release.Name }}-web
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: demo}}
+              template:
+                metadata: {labels: {app: demo}}
+                spec:
+                  containers: [{name: web, image: "nginx:1.27"}]
+            """;
+
+    @BeforeAll
+    static void start() throws Exception {
+        helm = findHelm();
+        store = MemoryStore.open();
+        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
+        server.start();
+        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+        Files.createDirectories(dir.resolve("chart/templates"));
+        Files.writeString(dir.resolve("chart/Chart.yaml"), CHART);
+        Files.writeString(dir.resolve("chart/templates/all.yaml"), TEMPLATES);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    static String findHelm() {
+        String fromEnv = System.getenv("CARAVEL_HELM");
+        Path path = fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv)
+                : Path.of(System.getProperty("user.home"), ".cache/caravel/tools/kubectl-layer-2.1.0/helm/helm");
+        if (!Files.isExecutable(path)) {
+            throw new IllegalStateException("helm not found at " + path
+                    + ": run `. scripts/lib/tools.sh && caravel_install_kubectl_and_helm` or set CARAVEL_HELM");
+        }
+        return path.toString();
+    }
+
+    static String helm(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(helm, "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("HELM_CACHE_HOME", dir.resolve("cache").toString());
+        pb.environment().put("HELM_CONFIG_HOME", dir.resolve("config").toString());
+        pb.environment().put("HELM_DATA_HOME", dir.resolve("data").toString());
+        Process process = pb.start();
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("helm " + String.join(" ", args) + "\n" + text).isZero();
+        return text;
+    }
+
+    @Test
+    void helmInstallsUpgradesRollsBackAndUninstallsAChart() throws Exception {
+        String chart = dir.resolve("chart").toString();
+        assertThat(helm("install", "demo", chart)).contains("STATUS: deployed");
+        assertThat(helm("upgrade", "demo", chart, "--set", "a=2")).contains("STATUS: deployed");
+        assertThat(helm("list")).contains("demo").contains("deployed");
+        assertThat(helm("status", "demo")).contains("REVISION: 2");
+        assertThat(helm("rollback", "demo", "1")).contains("Rollback was a success");
+        assertThat(helm("uninstall", "demo")).contains("release \"demo\" uninstalled");
+        assertThat(helm("list", "--all")).doesNotContain("demo");
+    }
+}

@@ -1,0 +1,164 @@
+package dev.caravel.apiserver.server;
+
+import dev.caravel.storage.KeyValueStore;
+import dev.caravel.storage.memory.MemoryStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real kubectl binary against an in-process server on the memory store. */
+class KubectlTest {
+
+    private static KeyValueStore store;
+    private static CaravelServer server;
+    private static Path kubeconfig;
+    private static String kubectl;
+
+    @TempDir
+    static Path dir;
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        kubectl = findKubectl();
+        store = MemoryStore.open();
+        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
+        server.start();
+        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    static String findKubectl() {
+        String fromEnv = System.getenv("CARAVEL_KUBECTL");
+        Path path = fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv)
+                : Path.of(System.getProperty("user.home"), ".cache/caravel/tools/kubectl-layer-2.1.0/kubectl/kubectl");
+        if (!Files.isExecutable(path)) {
+            throw new IllegalStateException("kubectl not found at " + path
+                    + ": run `. scripts/lib/tools.sh && caravel_install_kubectl_and_helm` or set CARAVEL_KUBECTL");
+        }
+        return path.toString();
+    }
+
+    static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(kubectl);
+        command.add("--kubeconfig=" + kubeconfig);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("HOME", dir.toString());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process process = pb.start();
+        if (stdin != null) {
+            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        process.getOutputStream().close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    static Result ok(String stdin, String... args) throws Exception {
+        Result r = kubectl(stdin, args);
+        assertThat(r.exit()).as("kubectl " + String.join(" ", args) + "\n" + r).isZero();
+        return r;
+    }
+
+    static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: shop
+              labels:
+                app: web
+            spec:
+              replicas: 2
+              selector:
+                matchLabels:
+                  app: web
+              template:
+                metadata:
+                  labels:
+                    app: web
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+            """;
+
+    @Test
+    void kubectlCreatesAppliesGetsLabelsScalesPatchesAndDeletes() throws Exception {
+        assertThat(ok(null, "version", "-o", "json").out()).contains("v1.32.0-caravel");
+        assertThat(ok(null, "api-resources").out()).contains("deployments").contains("configmaps");
+        assertThat(ok(null, "create", "namespace", "shop").out()).contains("namespace/shop created");
+        assertThat(ok(null, "-n", "shop", "create", "configmap", "settings", "--from-literal=color=blue").out())
+                .contains("configmap/settings created");
+        assertThat(ok(DEPLOYMENT, "apply", "-f", "-").out()).contains("deployment.apps/web created");
+        assertThat(ok(DEPLOYMENT.replace("replicas: 2", "replicas: 3"), "apply", "-f", "-").out())
+                .contains("deployment.apps/web configured");
+        assertThat(ok(DEPLOYMENT.replace("name: web", "name: api").replace("app: web", "app: api"),
+                "apply", "--server-side", "-f", "-").out()).contains("deployment.apps/api serverside-applied");
+
+        assertThat(ok(null, "-n", "shop", "get", "deployments").out()).contains("web").contains("api");
+        assertThat(ok(null, "-n", "shop", "get", "deployment", "web", "-o", "json").out()).contains("\"replicas\": 3");
+        assertThat(ok(null, "-n", "shop", "get", "configmap", "settings", "-o", "yaml").out()).contains("color: blue");
+        assertThat(ok(null, "-n", "shop", "get", "deployments", "-o", "wide").out()).contains("nginx:1.27");
+        assertThat(ok(null, "-n", "shop", "get", "deployments", "-l", "app=api").out()).contains("api").doesNotContain("web ");
+
+        assertThat(ok(null, "-n", "shop", "label", "configmap", "settings", "tier=backend").out()).contains("labeled");
+        assertThat(ok(null, "-n", "shop", "annotate", "configmap", "settings", "note=hello").out()).contains("annotated");
+        assertThat(ok(null, "-n", "shop", "get", "configmaps", "-l", "tier=backend", "-o", "name").out())
+                .contains("configmap/settings");
+        assertThat(ok(null, "-n", "shop", "scale", "deployment", "web", "--replicas=5").out()).contains("scaled");
+        assertThat(ok(null, "-n", "shop", "patch", "deployment", "web", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}").out())
+                .contains("patched");
+        Result web = ok(null, "-n", "shop", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}");
+        assertThat(web.out()).isEqualTo("5 nginx:1.28");
+
+        assertThat(ok(null, "-n", "shop", "get", "deployments", "--field-selector", "metadata.name=api", "-o", "name").out())
+                .isEqualTo("deployment.apps/api\n");
+        assertThat(ok(null, "-n", "shop", "describe", "deployment", "web").out())
+                .contains("RollingUpdate").contains("nginx:1.28");
+        assertThat(ok(null, "-n", "shop", "wait", "--for=jsonpath={.spec.replicas}=5", "deployment/web", "--timeout=10s").out())
+                .contains("condition met");
+        assertThat(ok(null, "api-versions").out()).contains("apps/v1").contains("batch/v1");
+        assertThat(ok(null, "explain", "deployment.spec.replicas").out()).contains("replicas");
+
+        assertThat(ok(null, "-n", "shop", "delete", "configmap", "settings").out()).contains("deleted");
+        assertThat(ok(null, "-n", "shop", "delete", "deployment", "web", "api").out()).contains("deleted");
+        Result missing = kubectl(null, "-n", "shop", "get", "configmap", "settings");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("configmaps \"settings\" not found");
+    }
+}
