@@ -191,14 +191,7 @@ public final class FieldSelector {
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder();
-        for (FieldRequirement r : requirements) {
-            if (!s.isEmpty()) {
-                s.append(',');
-            }
-            s.append(r);
-        }
-        return s.toString();
+        return requirements.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     @Override

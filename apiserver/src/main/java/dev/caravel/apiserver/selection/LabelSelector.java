@@ -220,14 +220,7 @@ public final class LabelSelector {
     /** The canonical string form, requirements joined by commas in key order; empty for everything and nothing. */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder();
-        for (LabelRequirement r : requirements) {
-            if (!s.isEmpty()) {
-                s.append(',');
-            }
-            s.append(r);
-        }
-        return s.toString();
+        return requirements.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     @Override

@@ -15,8 +15,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import static dev.caravel.apiserver.apply.Json.json;
-import static dev.caravel.apiserver.apply.Json.yaml;
+import static dev.caravel.apiserver.Json.json;
+import static dev.caravel.apiserver.Json.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

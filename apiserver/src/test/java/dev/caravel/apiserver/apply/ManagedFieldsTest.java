@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 
-import static dev.caravel.apiserver.apply.Json.json;
+import static dev.caravel.apiserver.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

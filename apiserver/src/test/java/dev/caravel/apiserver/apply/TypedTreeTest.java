@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.caravel.apiserver.apply.Json.json;
+import static dev.caravel.apiserver.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TypedTreeTest {

@@ -3,7 +3,7 @@ package dev.caravel.apiserver.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-import static dev.caravel.apiserver.patch.Json.json;
+import static dev.caravel.apiserver.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.caravel.apiserver.patch.Json.json;
-import static dev.caravel.apiserver.patch.Json.yaml;
+import static dev.caravel.apiserver.Json.json;
+import static dev.caravel.apiserver.Json.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
