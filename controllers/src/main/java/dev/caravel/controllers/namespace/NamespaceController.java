@@ -261,7 +261,7 @@ public final class NamespaceController implements AutoCloseable {
         }
         Outcome outcome = deleteContent(name);
         if (!outcome.done()) {
-            log.info("{}: namespace {}: not empty yet; remaining: {}; failures: {}", COMPONENT, name,
+            log.info("{}: namespace {}: not finished, retrying with backoff; content remaining: {}; failures: {}", COMPONENT, name,
                     outcome.remaining(), outcome.failures());
             return false;
         }
