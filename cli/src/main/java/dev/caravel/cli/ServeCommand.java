@@ -2,6 +2,8 @@ package dev.caravel.cli;
 
 import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.Kubeconfig;
+import dev.caravel.controllers.client.ApiClient;
+import dev.caravel.controllers.namespace.NamespaceController;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.rocksdb.RocksDbStore;
 import java.net.InetSocketAddress;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the API server on the embedded durable store, writes a kubeconfig for it and prints how to
- * use it. On stop the server closes first (no request in flight writes after that), then the store.
+ * use it. The controllers (the namespace controller for now) run in the same process as clients of
+ * the server's own URL, unless {@code --no-controllers}. On stop the controllers stop first, then
+ * the server (no request in flight writes after that), then the store.
  *
  * <p>The default port is 6443, Kubernetes' secure port, though it serves plain HTTP until TLS is
  * built: clients then keep their usual port, and the kubeconfig's {@code http://} says the truth.
@@ -38,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on, plain HTTP (0 picks a free one). Default: ${DEFAULT-VALUE}")
     private int port;
 
+    @Option(names = "--no-controllers",
+            description = "Do not run the controllers (namespace deletion) in this process; run them elsewhere or not at all.")
+    private boolean noControllers;
+
     @Override
     public Integer call() throws Exception {
         Path directory = dataDir.toAbsolutePath().normalize();
@@ -52,7 +60,21 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
+        ApiClient controllerClient = null;
+        NamespaceController namespaceController = null;
+        if (!noControllers) {
+            controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
+            namespaceController = new NamespaceController(controllerClient);
+            namespaceController.start();
+        }
+        ApiClient clientToClose = controllerClient;
+        NamespaceController controllerToClose = namespaceController;
         Thread shutdown = new Thread(() -> {
+            if (controllerToClose != null) {
+                log.info("cli.serve: stopping the controllers");
+                controllerToClose.close();
+                clientToClose.close();
+            }
             log.info("cli.serve: stopping the API server, then the embedded store at {}", directory);
             server.close();
             store.close();
@@ -61,8 +83,8 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         Path kubeconfig = Kubeconfig.write(directory.resolve("kubeconfig"), server.url());
         System.out.printf("export KUBECONFIG=%s%n", kubeconfig);
-        System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d.%n",
-                server.url(), directory, store.currentRevision());
+        System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d%s.%n",
+                server.url(), directory, store.currentRevision(), noControllers ? ", controllers off" : "");
         log.info("cli.serve: listening on {}", address);
         stopped.await();
         return 0;

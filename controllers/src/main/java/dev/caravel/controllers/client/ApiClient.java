@@ -1,0 +1,278 @@
+package dev.caravel.controllers.client;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A small client of the Kubernetes API over {@link HttpClient} and JSON: discovery, list, get,
+ * delete, deletecollection, the namespace {@code finalize} subresource and watch streams. It knows
+ * nothing of Caravel's server, so what uses it runs against any Kubernetes API server too.
+ *
+ * <p>Plain HTTP for now; {@link Config} already carries a bearer token and an {@link SSLContext}
+ * (trusting the cluster's CA) for when the server grows TLS and authentication.
+ */
+public final class ApiClient implements AutoCloseable {
+
+    /**
+     * Where and how to reach the API.
+     *
+     * @param baseUrl        e.g. {@code http://127.0.0.1:6443}
+     * @param bearerToken    sent as {@code Authorization: Bearer ...}; null for none
+     * @param sslContext     for {@code https} (a CA bundle's trust); null for the JVM's default
+     * @param requestTimeout for every request but watches
+     */
+    public record Config(URI baseUrl, String bearerToken, SSLContext sslContext, Duration requestTimeout) {
+        public Config {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            String s = baseUrl.toString();
+            if (s.endsWith("/")) {
+                baseUrl = URI.create(s.substring(0, s.length() - 1));
+            }
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(30) : requestTimeout;
+        }
+
+        public static Config of(String baseUrl) {
+            return new Config(URI.create(baseUrl), null, null, null);
+        }
+
+        public Config withBearerToken(String token) {
+            return new Config(baseUrl, token, sslContext, requestTimeout);
+        }
+
+        public Config withSslContext(SSLContext context) {
+            return new Config(baseUrl, bearerToken, context, requestTimeout);
+        }
+    }
+
+    private static final String JSON = "application/json";
+
+    private final Config config;
+    private final HttpClient http;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public ApiClient(Config config) {
+        this.config = config;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10));
+        if (config.sslContext() != null) {
+            builder.sslContext(config.sslContext());
+        }
+        this.http = builder.build();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    // ---- discovery ----
+
+    /**
+     * Discovers every group version (the core one and each group's preferred version) and their
+     * resources. A group version that fails to answer is recorded in {@link Discovery#failures()};
+     * the others are still returned. Only a failure of {@code /api} or {@code /apis} themselves throws.
+     */
+    public Discovery discover() throws IOException, InterruptedException {
+        List<GroupVersion> groupVersions = new ArrayList<>();
+        for (JsonNode v : get("/api").path("versions")) {
+            groupVersions.add(new GroupVersion("", v.asText()));
+        }
+        for (JsonNode group : get("/apis").path("groups")) {
+            String preferred = group.path("preferredVersion").path("groupVersion").asText("");
+            if (preferred.isEmpty() && group.path("versions").size() > 0) {
+                preferred = group.path("versions").get(0).path("groupVersion").asText();
+            }
+            if (!preferred.isEmpty()) {
+                groupVersions.add(GroupVersion.parse(preferred));
+            }
+        }
+        List<ApiResource> resources = new ArrayList<>();
+        Map<GroupVersion, String> failures = new LinkedHashMap<>();
+        for (GroupVersion gv : groupVersions) {
+            try {
+                resources.addAll(resourcesOf(gv));
+            } catch (IOException e) {
+                failures.put(gv, e.getMessage());
+            }
+        }
+        return new Discovery(resources, failures);
+    }
+
+    /** The resources of one group version (its APIResourceList), subresources left out. */
+    public List<ApiResource> resourcesOf(GroupVersion gv) throws IOException, InterruptedException {
+        List<ApiResource> resources = new ArrayList<>();
+        for (JsonNode r : get(gv.path()).path("resources")) {
+            String name = r.path("name").asText();
+            if (name.isEmpty() || name.contains("/")) {
+                continue;
+            }
+            Set<String> verbs = new LinkedHashSet<>();
+            r.path("verbs").forEach(v -> verbs.add(v.asText()));
+            resources.add(new ApiResource(gv, name, r.path("kind").asText(), r.path("namespaced").asBoolean(), Set.copyOf(verbs)));
+        }
+        return resources;
+    }
+
+    // ---- reads and writes ----
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET());
+    }
+
+    public JsonNode list(ApiResource resource, String namespace) throws IOException, InterruptedException {
+        return get(resource.collectionPath(namespace));
+    }
+
+    /** DELETE on the collection: deletes every object of the resource in the namespace. */
+    public JsonNode deleteCollection(ApiResource resource, String namespace) throws IOException, InterruptedException {
+        return send(request(resource.collectionPath(namespace)).DELETE());
+    }
+
+    public JsonNode delete(ApiResource resource, String namespace, String name) throws IOException, InterruptedException {
+        return send(request(resource.collectionPath(namespace) + "/" + segment(name)).DELETE());
+    }
+
+    public JsonNode put(String path, JsonNode body) throws IOException, InterruptedException {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        return send(request(path).header("Content-Type", JSON).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    public JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        return send(request(path).header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    public JsonNode delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE());
+    }
+
+    /** PUT to {@code /api/v1/namespaces/NAME/finalize}: only spec.finalizers of the body count. */
+    public JsonNode finalizeNamespace(ObjectNode namespace) throws IOException, InterruptedException {
+        String name = namespace.path("metadata").path("name").asText();
+        return put("/api/v1/namespaces/" + segment(name) + "/finalize", namespace);
+    }
+
+    // ---- watch ----
+
+    /** An open watch stream; closing it ends {@link #watch}'s loop. */
+    public interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Watches a collection from a resourceVersion and hands each event (an object with
+     * {@code type} and {@code object}) to the consumer, on the calling thread, until the stream
+     * ends (server timeout), the consumer returns false, the watch is closed or the thread is
+     * interrupted. An ERROR event is handed over like any other: the caller decides (a 410 means relist).
+     *
+     * @param opened receives the handle as soon as the stream is open, so another thread can close it
+     */
+    public void watch(String collectionPath, String resourceVersion, int timeoutSeconds,
+                      Consumer<Watch> opened, Predicate<JsonNode> events) throws IOException, InterruptedException {
+        String query = "?watch=true&allowWatchBookmarks=true&timeoutSeconds=" + timeoutSeconds
+                + (resourceVersion == null || resourceVersion.isEmpty() ? "" : "&resourceVersion=" + encode(resourceVersion));
+        HttpRequest req = builder(collectionPath + query).GET().build();
+        HttpResponse<InputStream> response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() >= 300) {
+                throw error(response.statusCode(), body.readAllBytes());
+            }
+            opened.accept(() -> {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // closing is best effort: the reader sees the end either way
+                }
+            });
+            JsonParser parser = mapper.getFactory().createParser(body);
+            try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(parser)) {
+                while (it.hasNextValue()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException();
+                    }
+                    if (!events.test(it.nextValue())) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- plumbing ----
+
+    private HttpRequest.Builder request(String path) {
+        return builder(path).timeout(config.requestTimeout());
+    }
+
+    private HttpRequest.Builder builder(String pathAndQuery) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.baseUrl() + pathAndQuery)).header("Accept", JSON);
+        if (config.bearerToken() != null) {
+            b.header("Authorization", "Bearer " + config.bearerToken());
+        }
+        return b;
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 300) {
+            throw error(response.statusCode(), response.body());
+        }
+        byte[] body = response.body();
+        return body.length == 0 ? mapper.createObjectNode() : mapper.readTree(body);
+    }
+
+    private ApiException error(int code, byte[] body) {
+        String reason = "";
+        String message = new String(body, StandardCharsets.UTF_8);
+        try {
+            JsonNode status = mapper.readTree(body);
+            if (status != null && "Status".equals(status.path("kind").asText())) {
+                reason = status.path("reason").asText("");
+                message = status.path("message").asText(message);
+            }
+        } catch (IOException notJson) {
+            // keep the raw body as the message
+        }
+        return new ApiException(code, reason, message);
+    }
+
+    static String segment(String s) {
+        return encode(s);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+}
