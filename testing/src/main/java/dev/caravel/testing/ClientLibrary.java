@@ -48,15 +48,22 @@ enum ClientLibrary {
 
     /** Throws, naming the artifact to add, unless every class the client needs can be loaded. */
     void requirePresent() {
-        ClassLoader loader = ClientLibrary.class.getClassLoader();
+        requirePresent(ClientLibrary.class.getClassLoader());
+    }
+
+    void requirePresent(ClassLoader loader) {
         for (String name : requiredClasses) {
             try {
                 Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
-                throw new IllegalStateException("Caravel cannot create a " + simpleName(clientType)
+                throw new IllegalStateException("Caravel cannot create " + article(simpleName(clientType))
                         + ": " + name + " is not on the test classpath. Add the test dependency " + artifact + ".", e);
             }
         }
+    }
+
+    private static String article(String noun) {
+        return ("AEIOU".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     private static String simpleName(String className) {
