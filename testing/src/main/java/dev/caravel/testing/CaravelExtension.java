@@ -22,13 +22,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * with its clients, after the last. {@link #perMethod()} gives each test method its own server,
  * for tests that must not see each other's objects.
  *
- * <pre>{@code
- * @ExtendWith(CaravelExtension.class)
+ * <pre>
+ * &#64;ExtendWith(CaravelExtension.class)
  * class ShopOperatorTest {
  *
  *     KubernetesClient client;              // injected before each test
  *
- *     @Test
+ *     &#64;Test
  *     void createsTheShopsConfigMap(CaravelCluster cluster, ApiClient official) {
  *         client.configMaps().inNamespace("default").resource(...).create();
  *         runOperatorWith(cluster.kubeconfigPath());
@@ -36,11 +36,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  *
  * class IsolatedTest {
- *     @RegisterExtension
+ *     &#64;RegisterExtension
  *     static CaravelExtension caravel = CaravelExtension.create().perMethod();
  *     ...
  * }
- * }</pre>
+ * </pre>
  *
  * <p>What is injected: test and lifecycle method parameters, and fields of the test instance
  * (static fields too, in per-class mode), of type {@link CaravelCluster},
