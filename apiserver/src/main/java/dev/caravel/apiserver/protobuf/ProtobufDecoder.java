@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -52,18 +53,39 @@ public final class ProtobufDecoder {
     private static final String META_DEFINITIONS = "io.k8s.apimachinery.pkg.apis.meta.";
 
     private final SchemaCatalogue catalogue;
-    private final MessageTypes types;
-    private final MessageToJson toJson;
+    private final Supplier<MessageTypes> typeSource;
+    /**
+     * The message types and converter, built at the first protobuf body: loading every built-in
+     * type's descriptor costs about a quarter of a second, which a server whose clients all speak
+     * JSON (most JUnit users) should not pay at start.
+     */
+    private volatile Loaded loaded;
 
-    private ProtobufDecoder(SchemaCatalogue catalogue, MessageTypes types) {
+    private record Loaded(MessageTypes types, MessageToJson toJson) {}
+
+    private ProtobufDecoder(SchemaCatalogue catalogue, Supplier<MessageTypes> typeSource) {
         this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
-        this.types = types;
-        this.toJson = new MessageToJson(catalogue, loadPointerFields(), this::embeddedObject);
+        this.typeSource = typeSource;
     }
 
     /** The decoder of Kubernetes' built-in types, described by the given OpenAPI definitions. */
     public static ProtobufDecoder forBuiltInTypes(SchemaCatalogue catalogue) {
-        return new ProtobufDecoder(catalogue, MessageTypes.builtIn());
+        return new ProtobufDecoder(catalogue, MessageTypes::builtIn);
+    }
+
+    private Loaded loaded() {
+        Loaded current = loaded;
+        if (current == null) {
+            synchronized (this) {
+                current = loaded;
+                if (current == null) {
+                    current = new Loaded(typeSource.get(),
+                            new MessageToJson(catalogue, loadPointerFields(), this::embeddedObject));
+                    loaded = current;
+                }
+            }
+        }
+        return current;
     }
 
     /** Whether bodies of this kind can be decoded (custom resources, for one, have no protobuf form). */
@@ -111,7 +133,7 @@ public final class ProtobufDecoder {
                 actual.kind(), actual.version(), expected.kind(),
                 "no kind " + quote(actual.kind()) + " is registered for version " + quote(actual.apiVersion())));
         try {
-            return withTypeMeta(actual, toJson.object(DynamicMessage.parseFrom(type, envelope.raw())));
+            return withTypeMeta(actual, loaded().toJson().object(DynamicMessage.parseFrom(type, envelope.raw())));
         } catch (InvalidProtocolBufferException e) {
             throw StatusException.cannotBeHandledAs(actual.kind(), actual.version(), expected.kind(),
                     ProtobufEnvelope.reasonOf(e));
@@ -133,7 +155,7 @@ public final class ProtobufDecoder {
             GroupVersionKind kind = GroupVersionKind.of(envelope.apiVersion(), envelope.kind());
             Descriptor type = messageType(kind).orElseThrow(() -> new MessageToJson.MalformedMessage(
                     "no kind " + quote(kind.kind()) + " is registered for version " + quote(kind.apiVersion()), null));
-            return withTypeMeta(kind, toJson.object(DynamicMessage.parseFrom(type, envelope.raw())));
+            return withTypeMeta(kind, loaded().toJson().object(DynamicMessage.parseFrom(type, envelope.raw())));
         } catch (ProtobufEnvelope.MalformedBody e) {
             throw new MessageToJson.MalformedMessage(e.getMessage(), e);
         } catch (InvalidProtocolBufferException e) {
@@ -145,8 +167,9 @@ public final class ProtobufDecoder {
         if (kind.group().equals(GroupKind.META_GROUP)) {
             // meta.k8s.io kinds (DeleteOptions sent as meta.k8s.io/v1) are served by no path,
             // so the OpenAPI document lists no such group/version/kind.
-            return types.byDefinitionName(META_DEFINITIONS + kind.version() + "." + kind.kind());
+            return loaded().types().byDefinitionName(META_DEFINITIONS + kind.version() + "." + kind.kind());
         }
+        MessageTypes types = loaded().types();
         return catalogue.definitionNameOf(kind).flatMap(types::byDefinitionName);
     }
 
