@@ -8,6 +8,8 @@ import dev.caravel.controllers.client.ApiException;
 import dev.caravel.controllers.client.ApiResource;
 import dev.caravel.controllers.client.Discovery;
 import dev.caravel.controllers.client.GroupVersion;
+import dev.caravel.controllers.informer.Informer;
+import dev.caravel.controllers.informer.KeyedWorkQueue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ public final class NamespaceController implements AutoCloseable {
     private final KeyedWorkQueue queue;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile ApiClient.Watch currentWatch;
+    private final Informer informer;
     private volatile boolean stopped;
 
     public NamespaceController(ApiClient client, Options options) {
@@ -79,6 +81,19 @@ public final class NamespaceController implements AutoCloseable {
         this.options = options;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, COMPONENT + "-backoff"));
         this.queue = new KeyedWorkQueue(scheduler);
+        this.informer = new Informer(client, "/api/v1/namespaces", COMPONENT,
+                new Informer.Options(options.initialBackoff(), options.maxBackoff(), options.watchTimeoutSeconds()),
+                new Informer.Handler() {
+                    @Override
+                    public void upserted(JsonNode namespace) {
+                        offer(namespace);
+                    }
+
+                    @Override
+                    public void deleted(JsonNode namespace) {
+                        attempts.remove(namespace.path("metadata").path("name").asText());
+                    }
+                });
     }
 
     public NamespaceController(ApiClient client) {
@@ -89,7 +104,7 @@ public final class NamespaceController implements AutoCloseable {
         if (!threads.isEmpty()) {
             throw new IllegalStateException(COMPONENT + ": already started");
         }
-        threads.add(daemon(this::informLoop, COMPONENT + "-informer"));
+        threads.add(daemon(informer::run, COMPONENT + "-informer"));
         for (int i = 0; i < options.workers(); i++) {
             threads.add(daemon(this::workLoop, COMPONENT + "-worker-" + i));
         }
@@ -106,10 +121,7 @@ public final class NamespaceController implements AutoCloseable {
         stopped = true;
         queue.shutDown();
         scheduler.shutdownNow();
-        ApiClient.Watch watch = currentWatch;
-        if (watch != null) {
-            watch.close();
-        }
+        informer.close();
         threads.forEach(Thread::interrupt);
         for (Thread t : threads) {
             try {
@@ -122,65 +134,7 @@ public final class NamespaceController implements AutoCloseable {
         log.info("{}: stopped", COMPONENT);
     }
 
-    // ---- informer: list, then watch from the list's resourceVersion ----
-
-    private void informLoop() {
-        Duration backoff = options.initialBackoff();
-        while (!stopped) {
-            try {
-                JsonNode list = client.get("/api/v1/namespaces");
-                String resourceVersion = list.path("metadata").path("resourceVersion").asText("");
-                for (JsonNode ns : list.path("items")) {
-                    offer(ns);
-                }
-                backoff = options.initialBackoff();
-                resourceVersion = watchUntilRelist(resourceVersion);
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (stopped) {
-                    return;
-                }
-                log.warn("{}: listing or watching namespaces failed, relisting in {} ms: {}", COMPONENT, backoff.toMillis(), e.toString());
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                backoff = min(backoff.multipliedBy(2), options.maxBackoff());
-            }
-        }
-    }
-
-    /** Watches (renewing the watch when the server ends it) until an ERROR event says to relist. */
-    private String watchUntilRelist(String resourceVersion) throws IOException, InterruptedException {
-        String[] rv = {resourceVersion};
-        boolean[] relist = {false};
-        while (!stopped && !relist[0]) {
-            client.watch("/api/v1/namespaces", rv[0], options.watchTimeoutSeconds(), w -> currentWatch = w, event -> {
-                String type = event.path("type").asText();
-                JsonNode object = event.path("object");
-                if (type.equals("ERROR")) {
-                    log.info("{}: watch ended with {} {}, relisting", COMPONENT,
-                            object.path("code").asText(), object.path("message").asText());
-                    relist[0] = true;
-                    return false;
-                }
-                String eventRv = object.path("metadata").path("resourceVersion").asText("");
-                if (!eventRv.isEmpty()) {
-                    rv[0] = eventRv;
-                }
-                if (type.equals("ADDED") || type.equals("MODIFIED")) {
-                    offer(object);
-                } else if (type.equals("DELETED")) {
-                    attempts.remove(object.path("metadata").path("name").asText());
-                }
-                return true;
-            });
-            currentWatch = null;
-        }
-        return rv[0];
-    }
+    // ---- informer: list, then watch (see Informer) ----
 
     private void offer(JsonNode namespace) {
         if (isDeletingWithOurFinalizer(namespace)) {

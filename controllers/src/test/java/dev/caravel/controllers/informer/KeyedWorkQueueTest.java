@@ -1,4 +1,4 @@
-package dev.caravel.controllers.namespace;
+package dev.caravel.controllers.informer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

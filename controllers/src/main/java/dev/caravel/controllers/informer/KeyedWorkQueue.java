@@ -1,4 +1,4 @@
-package dev.caravel.controllers.namespace;
+package dev.caravel.controllers.informer;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * being worked on is queued again when {@link #done} is called, and a key already waiting is not
  * queued twice. Delayed adds (for backoff) go through a scheduler.
  */
-final class KeyedWorkQueue {
+public final class KeyedWorkQueue {
 
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private final Set<String> waiting = new HashSet<>();
@@ -21,11 +21,11 @@ final class KeyedWorkQueue {
     private final ScheduledExecutorService scheduler;
     private boolean shutDown;
 
-    KeyedWorkQueue(ScheduledExecutorService scheduler) {
+    public KeyedWorkQueue(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
     }
 
-    synchronized void add(String key) {
+    public synchronized void add(String key) {
         if (shutDown) {
             return;
         }
@@ -37,7 +37,7 @@ final class KeyedWorkQueue {
         }
     }
 
-    void addAfter(String key, Duration delay) {
+    public void addAfter(String key, Duration delay) {
         try {
             scheduler.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
@@ -46,7 +46,7 @@ final class KeyedWorkQueue {
     }
 
     /** The next key, now marked as being worked on; null once shut down. */
-    synchronized String take() throws InterruptedException {
+    public synchronized String take() throws InterruptedException {
         while (queue.isEmpty() && !shutDown) {
             wait();
         }
@@ -59,14 +59,14 @@ final class KeyedWorkQueue {
         return key;
     }
 
-    synchronized void done(String key) {
+    public synchronized void done(String key) {
         working.remove(key);
         if (dirty.remove(key)) {
             add(key);
         }
     }
 
-    synchronized void shutDown() {
+    public synchronized void shutDown() {
         shutDown = true;
         notifyAll();
     }
