@@ -4,6 +4,7 @@ import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.namespace.NamespaceController;
+import dev.caravel.controllers.serviceaccount.ServiceAccountController;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.rocksdb.RocksDbStore;
 import java.net.InetSocketAddress;
@@ -43,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
     private int port;
 
     @Option(names = "--no-controllers",
-            description = "Do not run the controllers (namespace deletion) in this process; run them elsewhere or not at all.")
+            description = "Do not run the controllers (namespace deletion, default service accounts) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
 
     @Override
@@ -62,16 +63,21 @@ final class ServeCommand implements Callable<Integer> {
         }
         ApiClient controllerClient = null;
         NamespaceController namespaceController = null;
+        ServiceAccountController serviceAccountController = null;
         if (!noControllers) {
             controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
             namespaceController = new NamespaceController(controllerClient);
             namespaceController.start();
+            serviceAccountController = new ServiceAccountController(controllerClient);
+            serviceAccountController.start();
         }
         ApiClient clientToClose = controllerClient;
         NamespaceController controllerToClose = namespaceController;
+        ServiceAccountController serviceAccountsToClose = serviceAccountController;
         Thread shutdown = new Thread(() -> {
             if (controllerToClose != null) {
                 log.info("cli.serve: stopping the controllers");
+                serviceAccountsToClose.close();
                 controllerToClose.close();
                 clientToClose.close();
             }
