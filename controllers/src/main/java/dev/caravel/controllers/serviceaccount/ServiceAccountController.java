@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two informers feed one queue of namespace names: one on namespaces (a new namespace, and
  * every namespace again on each relist) and one on service accounts in all namespaces (a deleted
- * {@code default} queues its namespace). A pass reads the namespace fresh and creates the account
+ * {@code default} queues its namespace), and every active namespace is queued again each
+ * {@link Options#resync} in case a watch gap hid a deletion. A pass reads the namespace fresh and creates the account
  * unless the namespace is gone or Terminating: creating into a namespace being emptied would
  * only make the namespace controller delete it again. A 409 AlreadyExists means another writer
  * won the race, which is what we wanted. A failed pass is retried with exponential backoff.
@@ -43,14 +46,16 @@ public final class ServiceAccountController implements AutoCloseable {
      * @param initialBackoff      first retry delay of a namespace; doubles on each failed pass
      * @param maxBackoff          the cap of that delay
      * @param watchTimeoutSeconds how long one watch request lasts before it is renewed
+     * @param resync              how often every active namespace is checked again, whatever the watches said
      */
-    public record Options(int workers, Duration initialBackoff, Duration maxBackoff, int watchTimeoutSeconds) {
+    public record Options(int workers, Duration initialBackoff, Duration maxBackoff, int watchTimeoutSeconds,
+                          Duration resync) {
         public static Options defaults() {
-            return new Options(1, Duration.ofMillis(250), Duration.ofSeconds(30), 300);
+            return new Options(1, Duration.ofMillis(250), Duration.ofSeconds(30), 300, Duration.ofSeconds(30));
         }
 
         public Options withMaxBackoff(Duration max) {
-            return new Options(workers, initialBackoff, max, watchTimeoutSeconds);
+            return new Options(workers, initialBackoff, max, watchTimeoutSeconds, resync);
         }
 
         Informer.Options informer() {
@@ -65,6 +70,8 @@ public final class ServiceAccountController implements AutoCloseable {
     private final Informer namespaces;
     private final Informer serviceAccounts;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    /** Namespaces last seen not Terminating, for the resync. */
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -76,14 +83,20 @@ public final class ServiceAccountController implements AutoCloseable {
         this.namespaces = new Informer(client, "/api/v1/namespaces", COMPONENT, options.informer(), new Informer.Handler() {
             @Override
             public void upserted(JsonNode namespace) {
-                if (!isTerminating(namespace)) {
-                    queue.add(namespace.path("metadata").path("name").asText());
+                String name = namespace.path("metadata").path("name").asText();
+                if (isTerminating(namespace)) {
+                    active.remove(name);
+                } else {
+                    active.add(name);
+                    queue.add(name);
                 }
             }
 
             @Override
             public void deleted(JsonNode namespace) {
-                attempts.remove(namespace.path("metadata").path("name").asText());
+                String name = namespace.path("metadata").path("name").asText();
+                active.remove(name);
+                attempts.remove(name);
             }
         });
         this.serviceAccounts = new Informer(client, "/api/v1/serviceaccounts", COMPONENT, options.informer(),
@@ -116,6 +129,10 @@ public final class ServiceAccountController implements AutoCloseable {
             threads.add(daemon(this::workLoop, COMPONENT + "-worker-" + i));
         }
         threads.forEach(Thread::start);
+        // The service account informer's relist cannot report a deletion it missed between two
+        // watches, so every active namespace is checked again now and then (two GETs each).
+        scheduler.scheduleWithFixedDelay(() -> active.forEach(queue::add),
+                options.resync().toMillis(), options.resync().toMillis(), TimeUnit.MILLISECONDS);
         log.info("{}: started with {} worker(s) against {}", COMPONENT, options.workers(), client.config().baseUrl());
     }
 
