@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -235,9 +236,18 @@ public final class GenericStore {
             return toStore;
         }
         byte[] key = ByteKeys.utf8(keys.key(namespace, name));
-        TxnResponse response = txn(new TxnRequest(List.of(Compare.absent(key)),
-                List.of(Op.put(key, StoredObjects.write(toStore))), List.of()), StorageOperation.CREATE);
+        List<Compare> compares = new ArrayList<>(List.of(Compare.absent(key)));
+        List<Op> writes = new ArrayList<>(List.of(Op.put(key, StoredObjects.write(toStore))));
+        for (String reserved : strategy.reservations(toStore)) {
+            compares.add(Compare.absent(ByteKeys.utf8(reserved)));
+            writes.add(Op.put(ByteKeys.utf8(reserved), key));
+        }
+        TxnResponse response = txn(new TxnRequest(compares, writes, List.of()), StorageOperation.CREATE);
         if (!response.succeeded()) {
+            if (compares.size() > 1 && read(keys.key(namespace, name), StorageOperation.CREATE) == null) {
+                // A concurrent create took a value this one was offered: nothing was written.
+                throw StatusException.conflict(resource, name, "an allocated cluster IP or node port was taken concurrently; please retry");
+            }
             throw generated ? StatusException.generateNameConflict(resource, name, 1)
                     : StatusException.alreadyExists(resource, name);
         }
@@ -310,9 +320,22 @@ public final class GenericStore {
                 return updated;
             }
             boolean finished = updated.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(updated);
-            Op write = finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated));
-            TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
-                    List.of(write), List.of()), StorageOperation.UPDATE);
+            List<Compare> compares = new ArrayList<>(List.of(Compare.modRevisionEquals(key, current.modRevision())));
+            List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated))));
+            List<String> held = strategy.reservations(live);
+            List<String> holding = finished ? List.of() : strategy.reservations(updated);
+            for (String reserved : holding) {
+                if (!held.contains(reserved)) {
+                    compares.add(Compare.absent(ByteKeys.utf8(reserved)));
+                    writes.add(Op.put(ByteKeys.utf8(reserved), key));
+                }
+            }
+            for (String reserved : held) {
+                if (!holding.contains(reserved)) {
+                    writes.add(Op.delete(ByteKeys.utf8(reserved)));
+                }
+            }
+            TxnResponse response = txn(new TxnRequest(compares, writes, List.of()), StorageOperation.UPDATE);
             if (response.succeeded()) {
                 updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
                 return updated;
@@ -418,8 +441,14 @@ public final class GenericStore {
             if (options.dryRun()) {
                 return new Deletion(result, deleted);
             }
+            List<Op> writes = new ArrayList<>(List.of(write));
+            if (deleted) {
+                for (String reserved : strategy.reservations(live)) {
+                    writes.add(Op.delete(ByteKeys.utf8(reserved)));
+                }
+            }
             TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
-                    List.of(write), List.of()), StorageOperation.DELETE);
+                    writes, List.of()), StorageOperation.DELETE);
             if (response.succeeded()) {
                 if (!deleted) {
                     result.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));

@@ -48,7 +48,15 @@ public final class Registry {
             throw StatusException.internalError("resource " + definition.resource() + " has no storage");
         }
         return stores.computeIfAbsent(definition,
-                d -> new GenericStore(kv, ResourceStrategy.of(d), validator, clock));
+                d -> new GenericStore(kv, strategyOf(d), validator, clock));
+    }
+
+    /** Services need the store to find free cluster IPs and node ports; the rest come from {@link ResourceStrategy#of}. */
+    private ResourceStrategy strategyOf(ResourceDefinition definition) {
+        if (definition.group().isEmpty() && definition.resource().equals("services")) {
+            return new ServiceStrategy(definition, new ServiceAllocator(kv));
+        }
+        return ResourceStrategy.of(definition);
     }
 
     /** Creates the system namespaces that are missing, as Kubernetes' bootstrap controller does. */

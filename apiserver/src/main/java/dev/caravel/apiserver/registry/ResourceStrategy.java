@@ -7,6 +7,8 @@ import dev.caravel.apiserver.api.GroupResource;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.validation.ObjectValidator;
 
+import java.util.List;
+
 /**
  * What differs between resources, for the one {@link GenericStore}: Kubernetes'
  * RESTCreateStrategy, RESTUpdateStrategy and RESTDeleteStrategy as one interface with defaults,
@@ -79,6 +81,15 @@ public interface ResourceStrategy {
             result.withObjectProperty("metadata").set("resourceVersion", rv);
         }
         return result;
+    }
+
+    /**
+     * Storage keys the object holds besides its own (a Service's cluster IP and node ports): each
+     * must be absent when the object is written and is written in the same transaction, and is
+     * deleted in the transaction that deletes the object, so no value is ever held twice or leaked.
+     */
+    default List<String> reservations(JsonNode object) {
+        return List.of();
     }
 
     default void validateCreate(ObjectValidator validator, ObjectNode object) {

@@ -161,4 +161,16 @@ class KubectlTest {
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("configmaps \"settings\" not found");
     }
+
+    @Test
+    void kubectlExposeGivesTheServiceAClusterIpThatGetSvcShows() throws Exception {
+        ok(null, "create", "namespace", "edge");
+        ok(null, "-n", "edge", "create", "deployment", "proxy", "--image=nginx:1.27");
+        assertThat(ok(null, "-n", "edge", "expose", "deployment", "proxy", "--port=80").out()).contains("service/proxy exposed");
+        String ip = ok(null, "-n", "edge", "get", "svc", "proxy", "-o", "jsonpath={.spec.clusterIP}").out();
+        // 10.96.0.0/12 is 10.96.0.0 - 10.111.255.255.
+        assertThat(ip).matches("10\\.(9[6-9]|10[0-9]|11[01])\\.\\d+\\.\\d+");
+        assertThat(ok(null, "-n", "edge", "get", "svc", "proxy").out()).contains("CLUSTER-IP").contains(ip).contains("80/TCP");
+        ok(null, "-n", "edge", "delete", "svc", "proxy");
+    }
 }
