@@ -9,16 +9,12 @@ import dev.caravel.controllers.client.ApiResource;
 import dev.caravel.controllers.client.Discovery;
 import dev.caravel.controllers.client.GroupVersion;
 import dev.caravel.controllers.informer.Informer;
-import dev.caravel.controllers.informer.KeyedWorkQueue;
+import dev.caravel.controllers.informer.KeyedWorkers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,18 +65,13 @@ public final class NamespaceController implements AutoCloseable {
 
     private final ApiClient client;
     private final Options options;
-    private final ScheduledExecutorService scheduler;
-    private final KeyedWorkQueue queue;
-    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final KeyedWorkers workers;
     private final Informer informer;
-    private volatile boolean stopped;
 
     public NamespaceController(ApiClient client, Options options) {
         this.client = client;
         this.options = options;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, COMPONENT + "-backoff"));
-        this.queue = new KeyedWorkQueue(scheduler);
+        this.workers = new KeyedWorkers(COMPONENT, options.workers(), options.initialBackoff(), options.maxBackoff(), this::sync);
         this.informer = new Informer(client, "/api/v1/namespaces", COMPONENT,
                 new Informer.Options(options.initialBackoff(), options.maxBackoff(), options.watchTimeoutSeconds()),
                 new Informer.Handler() {
@@ -91,7 +82,7 @@ public final class NamespaceController implements AutoCloseable {
 
                     @Override
                     public void deleted(JsonNode namespace) {
-                        attempts.remove(namespace.path("metadata").path("name").asText());
+                        workers.forget(namespace.path("metadata").path("name").asText());
                     }
                 });
     }
@@ -100,37 +91,15 @@ public final class NamespaceController implements AutoCloseable {
         this(client, Options.defaults());
     }
 
-    public synchronized void start() {
-        if (!threads.isEmpty()) {
-            throw new IllegalStateException(COMPONENT + ": already started");
-        }
-        threads.add(daemon(informer::run, COMPONENT + "-informer"));
-        for (int i = 0; i < options.workers(); i++) {
-            threads.add(daemon(this::workLoop, COMPONENT + "-worker-" + i));
-        }
-        threads.forEach(Thread::start);
+    public void start() {
+        workers.start(List.of(informer));
         log.info("{}: started with {} worker(s) against {}", COMPONENT, options.workers(), client.config().baseUrl());
     }
 
     /** Stops the informer and the workers; a pass in flight is interrupted (its namespace is retried on the next start). */
     @Override
-    public synchronized void close() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
-        queue.shutDown();
-        scheduler.shutdownNow();
-        informer.close();
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+    public void close() {
+        workers.close();
         log.info("{}: stopped", COMPONENT);
     }
 
@@ -138,7 +107,7 @@ public final class NamespaceController implements AutoCloseable {
 
     private void offer(JsonNode namespace) {
         if (isDeletingWithOurFinalizer(namespace)) {
-            queue.add(namespace.path("metadata").path("name").asText());
+            workers.add(namespace.path("metadata").path("name").asText());
         }
     }
 
@@ -155,49 +124,6 @@ public final class NamespaceController implements AutoCloseable {
     }
 
     // ---- workers ----
-
-    private void workLoop() {
-        while (!stopped) {
-            String name;
-            try {
-                name = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (name == null) {
-                return;
-            }
-            try {
-                boolean finished = sync(name);
-                if (finished) {
-                    attempts.remove(name);
-                } else {
-                    retry(name);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (stopped) {
-                    return;
-                }
-                log.warn("{}: namespace {}: pass failed: {}", COMPONENT, name, e.toString());
-                retry(name);
-            } finally {
-                queue.done(name);
-            }
-        }
-    }
-
-    private void retry(String name) {
-        int attempt = attempts.merge(name, 1, Integer::sum);
-        Duration delay = options.initialBackoff();
-        for (int i = 1; i < attempt && delay.compareTo(options.maxBackoff()) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        delay = min(delay, options.maxBackoff());
-        log.debug("{}: namespace {}: retrying in {} ms (attempt {})", COMPONENT, name, delay.toMillis(), attempt);
-        queue.addAfter(name, delay);
-    }
 
     /** One pass over a namespace; true when there is nothing more to do for it. */
     boolean sync(String name) throws IOException, InterruptedException {
@@ -331,13 +257,5 @@ public final class NamespaceController implements AutoCloseable {
         return true;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

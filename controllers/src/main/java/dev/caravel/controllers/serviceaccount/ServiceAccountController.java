@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
 import dev.caravel.controllers.informer.Informer;
-import dev.caravel.controllers.informer.KeyedWorkQueue;
+import dev.caravel.controllers.informer.KeyedWorkers;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,21 +61,20 @@ public final class ServiceAccountController implements AutoCloseable {
 
     private final ApiClient client;
     private final Options options;
-    private final ScheduledExecutorService scheduler;
-    private final KeyedWorkQueue queue;
+    private final KeyedWorkers workers;
     private final Informer namespaces;
     private final Informer serviceAccounts;
-    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     /** Namespaces last seen not Terminating, for the resync. */
     private final Set<String> active = ConcurrentHashMap.newKeySet();
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean stopped;
 
     public ServiceAccountController(ApiClient client, Options options) {
         this.client = client;
         this.options = options;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, COMPONENT + "-backoff"));
-        this.queue = new KeyedWorkQueue(scheduler);
+        this.workers = new KeyedWorkers(COMPONENT, options.workers(), options.initialBackoff(), options.maxBackoff(),
+                name -> {
+                    sync(name);
+                    return true;
+                });
         this.namespaces = new Informer(client, "/api/v1/namespaces", COMPONENT, options.informer(), new Informer.Handler() {
             @Override
             public void upserted(JsonNode namespace) {
@@ -88,7 +83,7 @@ public final class ServiceAccountController implements AutoCloseable {
                     active.remove(name);
                 } else {
                     active.add(name);
-                    queue.add(name);
+                    workers.add(name);
                 }
             }
 
@@ -96,7 +91,7 @@ public final class ServiceAccountController implements AutoCloseable {
             public void deleted(JsonNode namespace) {
                 String name = namespace.path("metadata").path("name").asText();
                 active.remove(name);
-                attempts.remove(name);
+                workers.forget(name);
             }
         });
         this.serviceAccounts = new Informer(client, "/api/v1/serviceaccounts", COMPONENT, options.informer(),
@@ -109,7 +104,7 @@ public final class ServiceAccountController implements AutoCloseable {
                     @Override
                     public void deleted(JsonNode account) {
                         if (DEFAULT_ACCOUNT.equals(account.path("metadata").path("name").asText())) {
-                            queue.add(account.path("metadata").path("namespace").asText());
+                            workers.add(account.path("metadata").path("namespace").asText());
                         }
                     }
                 });
@@ -119,84 +114,25 @@ public final class ServiceAccountController implements AutoCloseable {
         this(client, Options.defaults());
     }
 
-    public synchronized void start() {
-        if (!threads.isEmpty()) {
-            throw new IllegalStateException(COMPONENT + ": already started");
-        }
-        threads.add(daemon(namespaces::run, COMPONENT + "-namespace-informer"));
-        threads.add(daemon(serviceAccounts::run, COMPONENT + "-serviceaccount-informer"));
-        for (int i = 0; i < options.workers(); i++) {
-            threads.add(daemon(this::workLoop, COMPONENT + "-worker-" + i));
-        }
-        threads.forEach(Thread::start);
+    public void start() {
+        workers.start(List.of(namespaces, serviceAccounts));
         // The service account informer's relist cannot report a deletion it missed between two
         // watches, so every active namespace is checked again now and then (two GETs each).
-        scheduler.scheduleWithFixedDelay(() -> active.forEach(queue::add),
+        workers.timer().scheduleWithFixedDelay(() -> active.forEach(workers::add),
                 options.resync().toMillis(), options.resync().toMillis(), TimeUnit.MILLISECONDS);
         log.info("{}: started with {} worker(s) against {}", COMPONENT, options.workers(), client.config().baseUrl());
     }
 
     /** Stops the informers and the workers; a namespace not yet handled is handled on the next start's list. */
     @Override
-    public synchronized void close() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
-        queue.shutDown();
-        scheduler.shutdownNow();
-        namespaces.close();
-        serviceAccounts.close();
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+    public void close() {
+        workers.close();
         log.info("{}: stopped", COMPONENT);
     }
 
     static boolean isTerminating(JsonNode namespace) {
         return namespace.path("metadata").hasNonNull("deletionTimestamp")
                 || "Terminating".equals(namespace.path("status").path("phase").asText());
-    }
-
-    private void workLoop() {
-        while (!stopped) {
-            String name;
-            try {
-                name = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (name == null) {
-                return;
-            }
-            try {
-                sync(name);
-                attempts.remove(name);
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (stopped) {
-                    return;
-                }
-                int attempt = attempts.merge(name, 1, Integer::sum);
-                Duration delay = options.initialBackoff();
-                for (int i = 1; i < attempt && delay.compareTo(options.maxBackoff()) < 0; i++) {
-                    delay = delay.multipliedBy(2);
-                }
-                delay = delay.compareTo(options.maxBackoff()) <= 0 ? delay : options.maxBackoff();
-                log.warn("{}: namespace {}: ensuring the default service account failed, retrying in {} ms: {}",
-                        COMPONENT, name, delay.toMillis(), e.toString());
-                queue.addAfter(name, delay);
-            } finally {
-                queue.done(name);
-            }
-        }
     }
 
     /** Creates the default account in the namespace unless it is gone or Terminating, or the account exists. */
@@ -252,9 +188,4 @@ public final class ServiceAccountController implements AutoCloseable {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }
