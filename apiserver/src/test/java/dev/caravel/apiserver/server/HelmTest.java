@@ -76,7 +76,7 @@ class HelmTest {
 
     @BeforeAll
     static void start() throws Exception {
-        helm = findHelm();
+        helm = ClientBinaries.helm();
         store = MemoryStore.open();
         server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         server.start();
@@ -96,16 +96,6 @@ class HelmTest {
         }
     }
 
-    static String findHelm() {
-        String fromEnv = System.getenv("CARAVEL_HELM");
-        Path path = fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv)
-                : Path.of(System.getProperty("user.home"), ".cache/caravel/tools/kubectl-layer-2.1.0/helm/helm");
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException("helm not found at " + path
-                    + ": run `. scripts/lib/tools.sh && caravel_install_kubectl_and_helm` or set CARAVEL_HELM");
-        }
-        return path.toString();
-    }
 
     static String helm(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(helm, "--kubeconfig", kubeconfig.toString()));

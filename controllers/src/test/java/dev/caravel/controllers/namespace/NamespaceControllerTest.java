@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
+import dev.caravel.testing.CaravelCluster;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
@@ -23,17 +21,14 @@ class NamespaceControllerTest {
     private static final ObjectMapper json = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static CaravelCluster cluster;
     private static ApiClient client;
     private static NamespaceController controller;
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        client = new ApiClient(ApiClient.Config.of(server.url()));
+        cluster = CaravelCluster.start();
+        client = new ApiClient(ApiClient.Config.of(cluster.url()));
         controller = new NamespaceController(client,
                 NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
         controller.start();
@@ -47,11 +42,8 @@ class NamespaceControllerTest {
         if (client != null) {
             client.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        if (store != null) {
-            store.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

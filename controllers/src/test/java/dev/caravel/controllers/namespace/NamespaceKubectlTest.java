@@ -2,11 +2,8 @@ package dev.caravel.controllers.namespace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravel.apiserver.server.CaravelServer;
-import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.controllers.client.ApiClient;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
+import dev.caravel.testing.CaravelCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +28,7 @@ class NamespaceKubectlTest {
     @TempDir
     static Path dir;
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static CaravelCluster cluster;
     private static ApiClient client;
     private static NamespaceController controller;
     private static Path kubeconfig;
@@ -41,11 +37,9 @@ class NamespaceKubectlTest {
     @BeforeAll
     static void start() throws Exception {
         kubectl = findKubectl();
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
-        client = new ApiClient(ApiClient.Config.of(server.url()));
+        cluster = CaravelCluster.start();
+        kubeconfig = cluster.kubeconfigPath();
+        client = new ApiClient(ApiClient.Config.of(cluster.url()));
         controller = new NamespaceController(client,
                 NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
         controller.start();
@@ -59,11 +53,8 @@ class NamespaceKubectlTest {
         if (client != null) {
             client.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        if (store != null) {
-            store.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

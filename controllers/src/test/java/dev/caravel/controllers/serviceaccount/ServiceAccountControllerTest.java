@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
 import dev.caravel.controllers.namespace.NamespaceController;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
+import dev.caravel.testing.CaravelCluster;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
@@ -25,18 +23,15 @@ class ServiceAccountControllerTest {
     private static final ObjectMapper json = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static CaravelCluster cluster;
     private static ApiClient client;
     private static ServiceAccountController controller;
     private static NamespaceController namespaceController;
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        client = new ApiClient(ApiClient.Config.of(server.url()));
+        cluster = CaravelCluster.start();
+        client = new ApiClient(ApiClient.Config.of(cluster.url()));
         controller = new ServiceAccountController(client,
                 ServiceAccountController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
         controller.start();
@@ -56,11 +51,8 @@ class ServiceAccountControllerTest {
         if (client != null) {
             client.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        if (store != null) {
-            store.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
