@@ -32,8 +32,16 @@ public final class CaravelServer implements AutoCloseable {
      * @param host  the address to listen on (127.0.0.1 unless told otherwise)
      * @param port  0 for a free port
      * @param store the storage; not closed by the server
+     * @param consistentListFromCache whether a list without resourceVersion (a consistent read) is
+     *              served from the watch cache once it has caught up with storage, as Kubernetes
+     *              does since 1.31 (its ConsistentListFromCache feature); false sends such lists to
+     *              storage, which reproduces incident 3 of MISSION.md
      */
-    public record Config(String host, int port, KeyValueStore store) {
+    public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
+        public Config(String host, int port, KeyValueStore store) {
+            this(host, port, store, true);
+        }
+
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(store, "store");
@@ -44,6 +52,10 @@ public final class CaravelServer implements AutoCloseable {
 
         public static Config loopback(int port, KeyValueStore store) {
             return new Config("127.0.0.1", port, store);
+        }
+
+        public Config withConsistentListFromCache(boolean enabled) {
+            return new Config(host, port, store, enabled);
         }
     }
 
