@@ -318,8 +318,12 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** The Status answer for a failure; a failure that is not a StatusException is a bug and is logged as one. */
-    static ApiResponse errorResponse(ApiRequest request, Throwable e) {
+    /**
+     * The Status answer for a failure; a failure that is not a StatusException is a bug and is
+     * logged as one. Public for the stages that must still add to an error's answer (the audit
+     * stage's Audit-Id header).
+     */
+    public static ApiResponse errorResponse(ApiRequest request, Throwable e) {
         Status status = StatusException.statusOf(e);
         if (!(e instanceof StatusException)) {
             log.error("apiserver.http: bug: {} failed with an unexpected error", request, e);
