@@ -63,15 +63,36 @@ public final class AuditStage implements Stage {
     private static final byte[] STATUS_PREFIX = "{\"kind\":\"Status\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Turns a request body the stage cannot read as JSON or YAML (protobuf) into JSON; null if it cannot. */
+    @FunctionalInterface
+    public interface BodyDecoder {
+        byte[] toJson(ApiRequest request);
+
+        BodyDecoder NONE = request -> null;
+    }
+
     private final RequestAuditor auditor;
     private final Clock clock;
+    private final BodyDecoder protobufBodies;
     private final RequestUser user = RequestUser.UNSECURED;
     private final UserInfo userInfo = UserInfo.of(user.name(), user.groups());
 
     /** @param auditor null when auditing is off: only the Audit-Id header is set */
     public AuditStage(RequestAuditor auditor, Clock clock) {
+        this(auditor, clock, BodyDecoder.NONE);
+    }
+
+    /** @param protobufBodies reads protobuf request bodies (see {@link #forServer}) */
+    public AuditStage(RequestAuditor auditor, Clock clock, BodyDecoder protobufBodies) {
         this.auditor = auditor;
         this.clock = clock;
+        this.protobufBodies = protobufBodies;
+    }
+
+    /** The stage of a server serving {@code catalogue}, reading protobuf bodies as its REST handler does. */
+    public static AuditStage forServer(RequestAuditor auditor, dev.caravel.apiserver.resource.ResourceCatalogue catalogue,
+                                       dev.caravel.apiserver.protobuf.ProtobufDecoder protobuf) {
+        return new AuditStage(auditor, Clock.systemUTC(), ProtobufRequestObjects.of(catalogue, protobuf));
     }
 
     public static AuditStage off() {
@@ -117,7 +138,7 @@ public final class AuditStage implements Stage {
         }
         boolean objectBody = info.resourceRequest() && VERBS_WITH_OBJECT_BODY.contains(info.verb());
         byte[] requestJson = objectBody || config.level().includes(AuditLevel.REQUEST)
-                ? RequestBodies.requestJson(request) : null;
+                ? RequestBodies.requestJson(request, protobufBodies) : null;
         ObjectReference ref = null;
         if (info.resourceRequest()) {
             ref = ObjectReference.of(info.apiGroup(), info.apiVersion(), info.resource(), info.subresource(),

@@ -29,10 +29,10 @@ final class RequestBodies {
 
     /**
      * The request body as JSON: JSON and JSON patches as sent, YAML (an apply patch, a YAML
-     * create) converted; null for no body, a protobuf body, or YAML that does not parse (the
-     * handler rejects that request itself).
+     * create) converted, protobuf by {@code protobuf}; null for no body, or a body that does not
+     * parse (the handler rejects that request itself).
      */
-    static byte[] requestJson(ApiRequest request) {
+    static byte[] requestJson(ApiRequest request, AuditStage.BodyDecoder protobuf) {
         byte[] body = request.body();
         if (body.length == 0) {
             return null;
@@ -40,6 +40,9 @@ final class RequestBodies {
         String type = mediaType(request.header("Content-Type"));
         if (type.isEmpty() || type.endsWith("json")) {
             return body;
+        }
+        if (type.equals("application/vnd.kubernetes.protobuf")) {
+            return protobuf.toJson(request);
         }
         if (type.endsWith("yaml")) {
             try {

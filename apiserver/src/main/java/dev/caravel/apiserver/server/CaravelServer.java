@@ -101,15 +101,15 @@ public final class CaravelServer implements AutoCloseable {
         ObjectValidator validator = ObjectValidator.kubernetes();
         Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
         registry.createSystemNamespaces();
-        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
-                ProtobufDecoder.forBuiltInTypes(schemas), schemas);
+        ProtobufDecoder protobuf = ProtobufDecoder.forBuiltInTypes(schemas);
+        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(), protobuf, schemas);
         // A bad log path fails here, before binding: the server does not start half-audited.
         auditor = config.audit().openAuditor(metrics.audit());
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
         // binding when the port is 0: requests arriving before then are told to retry.
         http = new HttpServer(RequestPipeline.of(
-                new AuditStage(auditor, Clock.systemUTC()),
+                AuditStage.forServer(auditor, catalogue, protobuf),
                 new RequestMetricsStage(metrics.requests()),
                 (request, next) -> {
                     Optional<ApiResponse> metricsAnswer = metricsEndpoint.handle(request);
