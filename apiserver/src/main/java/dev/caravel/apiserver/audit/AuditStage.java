@@ -103,7 +103,7 @@ public final class AuditStage implements Stage {
     public ApiResponse handle(ApiRequest request, Chain next) throws Exception {
         String auditId = request.header(AUDIT_ID_HEADER);
         if (auditId.isEmpty()) {
-            auditId = UUID.randomUUID().toString();
+            auditId = newAuditId();
         }
         if (auditor == null) {
             return unaudited(request, next, auditId);
@@ -277,6 +277,18 @@ public final class AuditStage implements Stage {
             }
         }
         return true;
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: an audit ID must be unique, not
+     * unguessable, and {@link UUID#randomUUID()} draws on the shared SecureRandom, which every
+     * request would then contend for.
+     */
+    static String newAuditId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /** Microseconds since the epoch: the precision of the MicroTime timestamps of an audit event. */

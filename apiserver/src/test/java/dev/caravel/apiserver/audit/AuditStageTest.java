@@ -89,7 +89,8 @@ class AuditStageTest {
         HttpResponse<String> health = server.send("GET", "/healthz", null);
 
         assertThat(List.of(found, missing, health)).allSatisfy(r ->
-                assertThat(r.headers().firstValue("Audit-Id").orElseThrow()).matches("[0-9a-f-]{36}"));
+                assertThat(r.headers().firstValue("Audit-Id").orElseThrow())
+                        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
         assertThat(missing.statusCode()).isEqualTo(404);
     }
 
