@@ -70,7 +70,8 @@ final class AuditFlags {
             description = "How long a partial batch waits for more events (Go duration: 500ms, 30s). Default: ${DEFAULT-VALUE}")
     String logBatchMaxWait;
 
-    @Option(names = "--audit-log-batch-throttle-enable", description = "Throttle the log's batches.")
+    @Option(names = "--audit-log-batch-throttle-enable", arity = "0..1", fallbackValue = "true",
+            description = "Throttle the log's batches (=false to turn off, as kube-apiserver takes it).")
     boolean logThrottle;
 
     @Option(names = "--audit-log-batch-throttle-qps", paramLabel = "QPS", defaultValue = "10",
@@ -105,8 +106,8 @@ final class AuditFlags {
             description = "How long a partial batch waits for more events. Default: ${DEFAULT-VALUE}")
     String webhookBatchMaxWait;
 
-    @Option(names = "--audit-webhook-batch-throttle-enable", defaultValue = "true", negatable = true,
-            description = "Throttle the webhook's batches. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--audit-webhook-batch-throttle-enable", defaultValue = "true", arity = "0..1", fallbackValue = "true",
+            description = "Throttle the webhook's batches; =false turns it off. Default: ${DEFAULT-VALUE}")
     boolean webhookThrottle;
 
     @Option(names = "--audit-webhook-batch-throttle-qps", paramLabel = "QPS", defaultValue = "10",

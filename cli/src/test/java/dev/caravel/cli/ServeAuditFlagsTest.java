@@ -64,6 +64,9 @@ class ServeAuditFlagsTest {
                 """);
         AuditConfig config = parse("--audit-policy-file", policy.toString(), "--audit-webhook-config-file",
                 kubeconfig.toString(), "--audit-webhook-batch-max-wait", "5s").toConfig();
+        AuditConfig unthrottled = parse("--audit-policy-file", policy.toString(), "--audit-webhook-config-file",
+                kubeconfig.toString(), "--audit-webhook-batch-throttle-enable=false").toConfig();
+        assertThat(unthrottled.backends().get(0).buffer().throttleQps()).isZero();
 
         assertThat(config.backends()).singleElement().isInstanceOfSatisfying(AuditConfig.Webhook.class, webhook -> {
             assertThat(webhook.webhook().url().toString()).isEqualTo("http://127.0.0.1:9999/audit");
