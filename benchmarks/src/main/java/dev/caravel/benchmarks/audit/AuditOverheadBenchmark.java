@@ -35,14 +35,15 @@ import java.util.stream.Stream;
  * 10% slower).
  *
  * <p>Two servers on memory stores in this JVM, one auditing and one not. Rounds alternate between
- * them (off, audited, off, ...) so that drift in the shared machine's load and the JIT's warm-up
- * falls on both; the first round of each is a warm-up and is not counted. In a round, {@code clients}
+ * them in ABBA order (off, audited, audited, off, ...), so that a steady drift in the shared
+ * machine's load or the JIT's warm-up falls equally on both; the first {@code warmup} rounds of
+ * each are not counted. In a round, {@code clients}
  * threads each create a ConfigMap and read it back, over and over, for a fixed time; throughput is
  * the requests answered per second. The result compares the medians. Client and server share the
  * machine's cores, as they do in the project's tests.
  *
  * <pre>
- * java -cp CLASSPATH dev.caravel.benchmarks.audit.AuditOverheadBenchmark [--clients 32] [--rounds 5] [--seconds 5]
+ * java -cp CLASSPATH dev.caravel.benchmarks.audit.AuditOverheadBenchmark [--clients 32] [--rounds 5] [--seconds 5] [--warmup 2]
  * </pre>
  */
 public final class AuditOverheadBenchmark {
@@ -54,13 +55,15 @@ public final class AuditOverheadBenchmark {
         int clients = 32;
         int rounds = 5;
         int seconds = 5;
+        int warmup = 2;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: AuditOverheadBenchmark [--clients N] [--rounds N] [--seconds N]");
+                    System.err.println("usage: AuditOverheadBenchmark [--clients N] [--rounds N] [--seconds N] [--warmup N]");
                     System.exit(2);
                 }
             }
@@ -87,18 +90,26 @@ public final class AuditOverheadBenchmark {
             settings.put("clients", clients);
             settings.put("roundsPerMode", rounds);
             settings.put("secondsPerRound", seconds);
+            settings.put("warmupRoundsPerMode", warmup);
+            settings.put("order", "ABBA: off, audited, audited, off, ...");
             settings.put("workload", "each client: create a ConfigMap, get it; repeat");
             settings.put("audit", "policy: one rule, level Metadata; log file backend, blocking mode, default buffer");
 
             double[] offRates = new double[rounds];
             double[] auditedRates = new double[rounds];
             AtomicLong names = new AtomicLong();
-            // Warm-up: one round each, not counted.
-            round(off.url(), clients, seconds, names);
-            round(audited.url(), clients, seconds, names);
+            for (int w = 0; w < warmup; w++) {
+                round(off.url(), clients, seconds, names);
+                round(audited.url(), clients, seconds, names);
+            }
             for (int r = 0; r < rounds; r++) {
-                offRates[r] = round(off.url(), clients, seconds, names);
-                auditedRates[r] = round(audited.url(), clients, seconds, names);
+                if (r % 2 == 0) {
+                    offRates[r] = round(off.url(), clients, seconds, names);
+                    auditedRates[r] = round(audited.url(), clients, seconds, names);
+                } else {
+                    auditedRates[r] = round(audited.url(), clients, seconds, names);
+                    offRates[r] = round(off.url(), clients, seconds, names);
+                }
                 System.err.printf("round %d: off %.0f req/s, audited %.0f req/s%n", r + 1, offRates[r], auditedRates[r]);
             }
             double offMedian = median(offRates);
@@ -107,6 +118,9 @@ public final class AuditOverheadBenchmark {
             result.set("metadata", rates(mapper, auditedRates, auditedMedian));
             double slower = (offMedian - auditedMedian) / offMedian * 100;
             result.put("auditedSlowerPercent", Math.round(slower * 10) / 10.0);
+            double offTotal = Arrays.stream(offRates).sum();
+            double auditedTotal = Arrays.stream(auditedRates).sum();
+            result.put("auditedSlowerPercentOfSums", Math.round((offTotal - auditedTotal) / offTotal * 1000) / 10.0);
             result.put("target", "auditedSlowerPercent <= 10");
             result.put("targetMet", slower <= 10);
         } finally {
@@ -115,15 +129,27 @@ public final class AuditOverheadBenchmark {
             offStore.close();
             auditedStore.close();
         }
-        long lines;
-        try (Stream<String> all = Files.lines(log)) {
-            lines = all.count();
+        // The log and its rotated backups (100 MB each by default).
+        long lines = 0;
+        long bytes = 0;
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(dir)) {
+            files = listed.toList();
+        }
+        for (Path file : files) {
+            try (Stream<String> all = Files.lines(file)) {
+                lines += all.count();
+            }
+            bytes += Files.size(file);
         }
         ObjectNode written = result.putObject("auditLog");
+        written.put("files", files.size());
         written.put("events", lines);
-        written.put("bytes", Files.size(log));
-        written.put("meanEventBytes", lines == 0 ? 0 : Files.size(log) / lines);
-        Files.delete(log);
+        written.put("bytes", bytes);
+        written.put("meanEventBytes", lines == 0 ? 0 : bytes / lines);
+        for (Path file : files) {
+            Files.delete(file);
+        }
         Files.delete(dir);
         System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result));
     }
