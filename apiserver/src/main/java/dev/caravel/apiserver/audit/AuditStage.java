@@ -109,7 +109,9 @@ public final class AuditStage implements Stage {
             return unaudited(request, next, auditId);
         }
         long receivedMicros = micros(clock.instant());
-        RequestInfo info = request.info();
+        // The pipeline runs request info first; a pipeline built without it still gets audited.
+        RequestInfo info = request.info() != null ? request.info()
+                : RequestInfo.parse(request.method(), request.path(), request.query());
         RequestAuditConfig config = auditor.decide(attributes(request, info));
         if (config.level() == AuditLevel.NONE) {
             return unaudited(request, next, auditId);
