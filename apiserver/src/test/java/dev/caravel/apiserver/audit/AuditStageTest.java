@@ -237,6 +237,20 @@ class AuditStageTest {
                 .isEqualTo("[\"203.0.113.7\",\"2001:db8::1\",\"198.51.100.2\",\"127.0.0.1\"]");
     }
 
+    @Test
+    void anHttp2StreamIsAuditedWithItsConnectionsPeer() throws Exception {
+        server = AuditedServer.withPolicy(dir, EVERYTHING_AT_METADATA);
+        java.net.http.HttpClient http2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 2; i++) {   // the first upgrades the connection (h2c), the second is a stream on it
+            HttpResponse<String> response = http2.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.url() + "/api/v1/namespaces")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.headers().firstValue("audit-id")).isPresent();
+        }
+
+        assertThat(server.closeAndReadEvents()).hasSize(4)
+                .allSatisfy(e -> assertThat(e.path("sourceIPs").toString()).isEqualTo("[\"127.0.0.1\"]"));
+    }
+
     private static long micros(String microTime) {
         java.time.Instant instant = java.time.Instant.parse(microTime);
         return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
