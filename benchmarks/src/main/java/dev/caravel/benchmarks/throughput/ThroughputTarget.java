@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -50,11 +52,14 @@ enum ThroughputTarget {
     /**
      * fabric8's mock server in CRUD mode, set up as its JUnit extension does for
      * {@code @EnableKubernetesMockClient(crud = true)}: plain HTTP, a mixed dispatcher with no
-     * expectations, so every request falls through to the CRUD dispatcher.
+     * expectations, so every request falls through to the CRUD dispatcher. Its per-request INFO
+     * log line (java.util.logging, to stderr) is turned off: Caravel logs no line per request
+     * either, and the benchmark compares serving, not logging.
      */
     FABRIC8_MOCK("fabric8-mock") {
         @Override
         Running start() {
+            MOCK_LOGGER.setLevel(Level.WARNING);
             Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
             KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                     new KubernetesMixedDispatcher(responses), false);
@@ -62,6 +67,9 @@ enum ThroughputTarget {
             return new Running(URI.create("http://127.0.0.1:" + mock.getPort()), mock::destroy);
         }
     };
+
+    /** Held here because java.util.logging keeps loggers weakly: a level set on a dropped one is lost. */
+    private static final Logger MOCK_LOGGER = Logger.getLogger("io.fabric8.mockwebserver");
 
     private final String label;
 
