@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>get</b>: the same threads GETting back every ConfigMap they created, by name.</li>
  * </ol>
  * Every answer must be 201 (create) or 200 (get); any other stops the benchmark, so a server
- * cannot win by failing fast. All targets are driven by the same client code: one
- * {@code java.net.http} client per round (HTTP/1.1, a pool of keep-alive connections), the same
- * request bodies, byte for byte. One untimed warm-up round per target first (at least 50 objects
+ * cannot win by failing fast. All targets are driven by the same client code and the same request
+ * bytes: by default one HTTP/1.1 keep-alive connection per client thread on a blocking socket
+ * ({@link KeepAliveConnection}, the lightest client, so the servers and not the client use the
+ * machine), or with {@code --client jdk} one shared {@code java.net.http} client. One untimed warm-up round per target first (at least 50 objects
  * per client) lets the JIT compile both servers' request paths.
  *
  * <p>The mock keeps its objects in a map it scans on every request, so its throughput falls as a
@@ -44,7 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Prints one JSON object: per target and phase, each round's ops/s and the pooled p50/p99;
  * the median of the rounds' ops/s; and Caravel's ratios to the mock. Arguments:
- * {@code [--clients N] [--objects N] [--rounds N] [--targets a,b] [--quick]}.
+ * {@code [--clients N] [--objects N] [--rounds N] [--targets a,b] [--client keep-alive|jdk] [--quick]}.
  */
 public final class ThroughputBenchmark {
 
@@ -56,8 +57,19 @@ public final class ThroughputBenchmark {
     private final int objectsPerClient;
     private final int rounds;
     private final List<ThroughputTarget> targets;
+    private final Client client;
 
-    private ThroughputBenchmark(int clients, int objectsPerClient, int rounds, List<ThroughputTarget> targets) {
+    /** The HTTP client code driving both servers. */
+    enum Client {
+        /** {@link KeepAliveConnection}: one blocking keep-alive socket per client thread (the default). */
+        KEEP_ALIVE,
+        /** One shared {@code java.net.http.HttpClient}: heavier, so more of the machine goes to the client. */
+        JDK
+    }
+
+    private ThroughputBenchmark(int clients, int objectsPerClient, int rounds, List<ThroughputTarget> targets,
+                                Client client) {
+        this.client = client;
         this.clients = clients;
         this.objectsPerClient = objectsPerClient;
         this.rounds = rounds;
@@ -69,21 +81,27 @@ public final class ThroughputBenchmark {
         int objects = 100;
         int rounds = 5;
         List<ThroughputTarget> targets = List.of(ThroughputTarget.values());
+        Client client = Client.KEEP_ALIVE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--objects" -> objects = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--targets" -> targets = parseTargets(args[++i]);
+                case "--client" -> client = switch (args[++i]) {
+                    case "keep-alive" -> Client.KEEP_ALIVE;
+                    case "jdk" -> Client.JDK;
+                    default -> throw new IllegalArgumentException("--client is keep-alive or jdk, not " + args[i]);
+                };
                 case "--quick" -> {
                     objects = 10;
                     rounds = 1;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--clients N] [--objects N] [--rounds N] [--targets caravel-memory,caravel-rocksdb,fabric8-mock] [--quick]");
+                        + "; usage: [--clients N] [--objects N] [--rounds N] [--targets caravel-memory,caravel-rocksdb,fabric8-mock] [--client keep-alive|jdk] [--quick]");
             }
         }
-        new ThroughputBenchmark(clients, objects, rounds, targets).run();
+        new ThroughputBenchmark(clients, objects, rounds, targets, client).run();
         // The mock's Vert.x and the HTTP clients' threads would keep the JVM alive.
         System.exit(0);
     }
@@ -106,6 +124,7 @@ public final class ThroughputBenchmark {
         result.put("java", Runtime.version().toString());
         result.put("cpus", Runtime.getRuntime().availableProcessors());
         result.put("clients", clients);
+        result.put("httpClient", client.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         result.put("objectsPerClientPerRound", objectsPerClient);
         result.put("rounds", rounds);
         result.put("configMapBytes", ConfigMaps.body("round0-client0-object0").length);
@@ -181,29 +200,81 @@ public final class ThroughputBenchmark {
                 bodies[c][o] = ConfigMaps.body(names[c][o]);
             }
         }
-        try (ThroughputTarget.Running running = target.start();
-             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .connectTimeout(Duration.ofSeconds(10)).build()) {
-            URI collection = running.baseUri().resolve("/api/v1/namespaces/" + NAMESPACE + "/configmaps");
-            PhaseResult create = runPhase(target, "create", objectsPerClient, (client, object) -> HttpRequest.newBuilder(collection)
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[client][object]))
-                    .build(), 201, http);
-            PhaseResult get = runPhase(target, "get", objectsPerClient, (client, object) -> HttpRequest.newBuilder(
-                            URI.create(collection + "/" + names[client][object]))
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Accept", "application/json")
-                    .GET()
-                    .build(), 200, http);
+        String collection = "/api/v1/namespaces/" + NAMESPACE + "/configmaps";
+        try (ThroughputTarget.Running running = target.start()) {
+            return switch (client) {
+                case KEEP_ALIVE -> keepAliveRound(target, running.baseUri(), collection, names, bodies, objectsPerClient);
+                case JDK -> jdkRound(target, running.baseUri(), collection, names, bodies, objectsPerClient);
+            };
+        }
+    }
+
+    /** One keep-alive connection per client thread, opened before the clock starts and kept for both phases. */
+    private RoundResult keepAliveRound(ThroughputTarget target, URI base, String collection, String[][] names,
+                                       byte[][][] bodies, int objectsPerClient) throws Exception {
+        KeepAliveConnection[] connections = new KeepAliveConnection[clients];
+        byte[][][] creates = new byte[clients][objectsPerClient][];
+        byte[][][] gets = new byte[clients][objectsPerClient][];
+        try {
+            for (int c = 0; c < clients; c++) {
+                connections[c] = new KeepAliveConnection(base);
+                for (int o = 0; o < objectsPerClient; o++) {
+                    creates[c][o] = connections[c].post(collection, bodies[c][o]);
+                    gets[c][o] = connections[c].get(collection + "/" + names[c][o]);
+                }
+            }
+            PhaseResult create = runPhase(target, "create", objectsPerClient, 201, (c, o) -> {
+                KeepAliveConnection.Response r = connections[c].send(creates[c][o]);
+                return new Answer(r.status(), r.body());
+            });
+            PhaseResult get = runPhase(target, "get", objectsPerClient, 200, (c, o) -> {
+                KeepAliveConnection.Response r = connections[c].send(gets[c][o]);
+                return new Answer(r.status(), r.body());
+            });
+            return new RoundResult(create, get);
+        } finally {
+            for (KeepAliveConnection connection : connections) {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    /** One java.net.http client for all threads, with its own pool of HTTP/1.1 connections. */
+    private RoundResult jdkRound(ThroughputTarget target, URI base, String collection, String[][] names,
+                                 byte[][][] bodies, int objectsPerClient) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build()) {
+            URI collectionUri = base.resolve(collection);
+            PhaseResult create = runPhase(target, "create", objectsPerClient, 201, (c, o) -> {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(collectionUri)
+                        .timeout(REQUEST_TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[c][o]))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                return new Answer(r.statusCode(), r.body());
+            });
+            PhaseResult get = runPhase(target, "get", objectsPerClient, 200, (c, o) -> {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(collectionUri + "/" + names[c][o]))
+                        .timeout(REQUEST_TIMEOUT)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                return new Answer(r.statusCode(), r.body());
+            });
             return new RoundResult(create, get);
         }
     }
 
+    /** The answer to one request. */
+    private record Answer(int status, byte[] body) {}
+
+    /** Sends client {@code client}'s request for its object {@code object} and waits for the answer. */
     @FunctionalInterface
-    private interface RequestFactory {
-        HttpRequest request(int client, int object);
+    private interface Exchange {
+        Answer send(int client, int object) throws Exception;
     }
 
     /**
@@ -211,9 +282,8 @@ public final class ThroughputBenchmark {
      * another and records their latencies. The phase's throughput is its request count over the
      * time from the release to the last thread's end.
      */
-    private PhaseResult runPhase(ThroughputTarget target, String phase, int objectsPerClient,
-                                 RequestFactory requests, int expectedStatus,
-                                 HttpClient http) throws InterruptedException {
+    private PhaseResult runPhase(ThroughputTarget target, String phase, int objectsPerClient, int expectedStatus,
+                                 Exchange exchange) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
         Latencies[] perClient = new Latencies[clients];
@@ -227,13 +297,13 @@ public final class ThroughputBenchmark {
                 try {
                     go.await();
                     for (int o = 0; o < objectsPerClient && failure.get() == null; o++) {
-                        HttpRequest request = requests.request(client, o);
                         long start = System.nanoTime();
-                        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        Answer answer = exchange.send(client, o);
                         perClient[client].record(System.nanoTime() - start);
-                        if (response.statusCode() != expectedStatus) {
-                            failure.compareAndSet(null, target.label() + " " + phase + " " + request.uri()
-                                    + " answered " + response.statusCode() + ": " + new String(response.body()));
+                        if (answer.status() != expectedStatus) {
+                            failure.compareAndSet(null, target.label() + " " + phase + " of client " + client
+                                    + "'s object " + o + " answered " + answer.status() + ": "
+                                    + new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
                         }
                     }
                 } catch (Exception e) {
