@@ -20,6 +20,8 @@ import dev.caravel.storage.KeyValueStore;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The API server, assembled: the catalogue of built-in resources, their registry over the given
@@ -73,13 +75,11 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
-        ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
-        SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
-        ObjectValidator validator = ObjectValidator.kubernetes();
-        Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
-        registry.createSystemNamespaces();
-        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
-                ProtobufDecoder.forBuiltInTypes(schemas), schemas);
+        // The catalogues and validators load on a second thread while this one loads Netty and
+        // binds: both are mostly class loading and one-time parsing, independent until the registry
+        // needs them, and a fresh JVM spends most of its start there (docs/decisions/0020).
+        CompletableFuture<StartParts> parts = CompletableFuture.supplyAsync(StartParts::load,
+                task -> Thread.ofPlatform().name("caravel-start").daemon().start(task));
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
         // binding when the port is 0: requests arriving before then are told to retry.
         http = new HttpServer(RequestPipeline.of((request, next) -> {
@@ -90,11 +90,34 @@ public final class CaravelServer implements AutoCloseable {
             return current.handle(request, next);
         }));
         address = http.start(config.host(), config.port());
+        StartParts loaded;
+        try {
+            loaded = parts.join();
+        } catch (CompletionException e) {
+            http.close();
+            http = null;
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+        ResourceCatalogue catalogue = loaded.catalogue();
+        SchemaCatalogue schemas = loaded.schemas();
+        ObjectValidator validator = loaded.validator();
+        Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
+        registry.createSystemNamespaces();
+        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
+                ProtobufDecoder.forBuiltInTypes(schemas), schemas);
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
                 new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
         router = new Router(endpoints, rest);
         return address;
+    }
+
+    /** What the server is built from that takes a fresh JVM time to load: loaded together, off the binding thread. */
+    private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator) {
+        static StartParts load() {
+            SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
+            return new StartParts(ResourceCatalogue.builtIn(), schemas, ObjectValidator.kubernetes());
+        }
     }
 
     /** The URL clients use: {@code http://127.0.0.1:PORT}. */
