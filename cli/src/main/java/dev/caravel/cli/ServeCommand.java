@@ -53,6 +53,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path directory = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(directory);
+        // Installed first, so a signal during the start is kept and honoured once it is done.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        StopSignals.onTerminateOrInterrupt(signal -> {
+            log.info("cli.serve: {} received, shutting down gracefully", signal);
+            stopRequested.countDown();
+        });
         KeyValueStore store = RocksDbStore.open(directory);
         CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store));
         InetSocketAddress address;
@@ -93,11 +99,6 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "caravel-shutdown"));
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        StopSignals.onTerminateOrInterrupt(signal -> {
-            log.info("cli.serve: {} received, shutting down gracefully", signal);
-            stopRequested.countDown();
-        });
         Path kubeconfig = Kubeconfig.write(directory.resolve("kubeconfig"), server.url());
         System.out.printf("export KUBECONFIG=%s%n", kubeconfig);
         System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d%s.%n",
