@@ -75,10 +75,11 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
-        // The catalogues and validators load on a second thread while this one loads Netty and
-        // binds: both are mostly class loading and one-time parsing, independent until the registry
-        // needs them, and a fresh JVM spends most of its start there (docs/decisions/0020).
-        CompletableFuture<StartParts> parts = CompletableFuture.supplyAsync(StartParts::load,
+        // The catalogues, validators and registry (with the system namespaces) are built on a
+        // second thread while this one loads Netty and binds: both halves are mostly class loading
+        // and one-time parsing, independent until the router joins them, and a fresh JVM spends
+        // most of its start there (docs/decisions/0020).
+        CompletableFuture<StartParts> parts = CompletableFuture.supplyAsync(() -> StartParts.load(config.store()),
                 task -> Thread.ofPlatform().name("caravel-start").daemon().start(task));
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
         // binding when the port is 0: requests arriving before then are told to retry.
@@ -101,9 +102,7 @@ public final class CaravelServer implements AutoCloseable {
         ResourceCatalogue catalogue = loaded.catalogue();
         SchemaCatalogue schemas = loaded.schemas();
         ObjectValidator validator = loaded.validator();
-        Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
-        registry.createSystemNamespaces();
-        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
+        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(),
                 ProtobufDecoder.forBuiltInTypes(schemas), schemas);
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
@@ -112,11 +111,16 @@ public final class CaravelServer implements AutoCloseable {
         return address;
     }
 
-    /** What the server is built from that takes a fresh JVM time to load: loaded together, off the binding thread. */
-    private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator) {
-        static StartParts load() {
+    /** What the server is built from that takes a fresh JVM time to load: built together, off the binding thread. */
+    private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator,
+                              Registry registry) {
+        static StartParts load(KeyValueStore store) {
             SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
-            return new StartParts(ResourceCatalogue.builtIn(), schemas, ObjectValidator.kubernetes());
+            ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
+            ObjectValidator validator = ObjectValidator.kubernetes();
+            Registry registry = new Registry(store, catalogue, validator, Clock.systemUTC());
+            registry.createSystemNamespaces();
+            return new StartParts(catalogue, schemas, validator, registry);
         }
     }
 
