@@ -1,6 +1,8 @@
 package dev.caravel.cli;
 
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -15,10 +17,21 @@ final class StopSignals {
 
     private StopSignals() {}
 
-    /** Calls {@code onSignal} with the signal's name ("SIGTERM", "SIGINT") each time one arrives. */
+    private static final Logger log = LoggerFactory.getLogger("cli.signals");
+
+    /**
+     * Calls {@code onSignal} with the signal's name ("SIGTERM", "SIGINT") each time one arrives. A
+     * signal the JVM keeps for itself (under {@code -Xrs}, or SIGINT under some debuggers) is left
+     * to the JVM: the shutdown hook then stops the server, with the JVM's exit code.
+     */
     static void onTerminateOrInterrupt(Consumer<String> onSignal) {
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> onSignal.accept("SIG" + signal.getName()));
+            try {
+                Signal.handle(new Signal(name), signal -> onSignal.accept("SIG" + signal.getName()));
+            } catch (IllegalArgumentException reserved) {
+                log.warn("cli.signals: SIG{} cannot be handled here ({}); it stops the server through the shutdown hook",
+                        name, reserved.getMessage());
+            }
         }
     }
 }
