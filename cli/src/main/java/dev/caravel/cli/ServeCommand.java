@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
  * Runs the API server on the embedded durable store, writes a kubeconfig for it and prints how to
  * use it. The controllers (the namespace controller for now) run in the same process as clients of
  * the server's own URL, unless {@code --no-controllers}. On stop the controllers stop first, then
- * the server (no request in flight writes after that), then the store.
+ * the server (no request in flight writes after that), then the store. SIGTERM and SIGINT stop it
+ * that way and the process exits 0; a failure to stop cleanly shows as a non-zero exit.
  *
  * <p>The default port is 6443, Kubernetes' secure port, though it serves plain HTTP until TLS is
  * built: clients then keep their usual port, and the kubeconfig's {@code http://} says the truth.
@@ -66,7 +68,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path directory = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(directory);
-        CountDownLatch stopped = new CountDownLatch(1);
+        // Installed first, so a signal during the start is kept and honoured once it is done.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        StopSignals.onTerminateOrInterrupt(signal -> {
+            log.info("cli.serve: {} received, shutting down gracefully", signal);
+            stopRequested.countDown();
+        });
         KeyValueStore store = RocksDbStore.open(directory);
         CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store).withAudit(auditConfig));
         InetSocketAddress address;
@@ -94,7 +101,13 @@ final class ServeCommand implements Callable<Integer> {
         ApiClient clientToClose = controllerClient;
         NamespaceController controllerToClose = namespaceController;
         ServiceAccountController serviceAccountsToClose = serviceAccountController;
-        Thread shutdown = new Thread(() -> {
+        // One stop, run once, by whichever comes first: SIGTERM or SIGINT (then call() returns 0, as
+        // kube-apiserver exits 0 after a graceful shutdown), or any other JVM exit (the hook).
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             if (controllerToClose != null) {
                 log.info("cli.serve: stopping the controllers");
                 serviceAccountsToClose.close();
@@ -104,16 +117,17 @@ final class ServeCommand implements Callable<Integer> {
             log.info("cli.serve: stopping the API server, then the embedded store at {}", directory);
             server.close();
             store.close();
-            stopped.countDown();
-        }, "caravel-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "caravel-shutdown"));
         Path kubeconfig = Kubeconfig.write(directory.resolve("kubeconfig"), server.url());
         System.out.printf("export KUBECONFIG=%s%n", kubeconfig);
         System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d%s%s.%n",
                 server.url(), directory, store.currentRevision(), noControllers ? ", controllers off" : "",
                 auditConfig.enabled() ? ", auditing to " + audit.destinations() : "");
         log.info("cli.serve: listening on {}", address);
-        stopped.await();
+        stopRequested.await();
+        stop.run();
+        log.info("cli.serve: stopped");
         return 0;
     }
 }

@@ -13,6 +13,7 @@ import dev.caravel.apiserver.http.HttpServer;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
 import dev.caravel.apiserver.http.RequestPipeline;
 import dev.caravel.apiserver.http.Router;
+import dev.caravel.apiserver.http.Stage;
 import dev.caravel.apiserver.http.ServerVersion;
 import dev.caravel.apiserver.openapi.OpenApiDocuments;
 import dev.caravel.apiserver.printer.TablePrinter;
@@ -28,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The API server, assembled: the catalogue of built-in resources, their registry over the given
@@ -86,6 +89,8 @@ public final class CaravelServer implements AutoCloseable {
     private HttpServer http;
     private InetSocketAddress address;
     private volatile Router router;
+    /** Set after {@link #router}: until then, requests are answered 503. */
+    private volatile Stage auditStage;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -96,43 +101,71 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
-        ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
-        SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
-        ObjectValidator validator = ObjectValidator.kubernetes();
-        Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
-        registry.createSystemNamespaces();
-        ProtobufDecoder protobuf = ProtobufDecoder.forBuiltInTypes(schemas);
-        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(), protobuf, schemas);
-        // A bad log path fails here, before binding: the server does not start half-audited.
+        // A bad log path fails here, before anything starts: the server does not run half-audited.
         auditor = config.audit().openAuditor(metrics.audit());
+        // The catalogues, validators and registry (with the system namespaces) are built on a
+        // second thread while this one loads Netty and binds: both halves are mostly class loading
+        // and one-time parsing, independent until the router joins them, and a fresh JVM spends
+        // most of its start there (docs/decisions/0020).
+        CompletableFuture<StartParts> parts = CompletableFuture.supplyAsync(() -> StartParts.load(config.store()),
+                task -> Thread.ofPlatform().name("caravel-start").daemon().start(task));
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
-        // binding when the port is 0: requests arriving before then are told to retry.
+        // binding when the port is 0: requests arriving before then are told to retry. The audit
+        // stage reads protobuf bodies with the catalogue, so it too is set once the parts are loaded.
         http = new HttpServer(RequestPipeline.of(
-                AuditStage.forServer(auditor, catalogue, protobuf),
+                (request, next) -> {
+                    Stage audit = auditStage;
+                    if (audit == null) {
+                        throw StatusException.serviceUnavailable("the server is starting");
+                    }
+                    return audit.handle(request, next);
+                },
                 new RequestMetricsStage(metrics.requests()),
                 (request, next) -> {
                     Optional<ApiResponse> metricsAnswer = metricsEndpoint.handle(request);
                     if (metricsAnswer.isPresent()) {
                         return metricsAnswer.get();
                     }
-                    Router current = router;
-                    if (current == null) {
-                        throw StatusException.serviceUnavailable("the server is starting");
-                    }
-                    return current.handle(request, next);
+                    return router.handle(request, next);
                 }));
+        StartParts loaded;
         try {
             address = http.start(config.host(), config.port());
+            loaded = parts.join();
         } catch (InterruptedException | RuntimeException e) {
+            http.close();
+            http = null;
             closeAuditor();
+            if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
             throw e;
         }
+        ResourceCatalogue catalogue = loaded.catalogue();
+        SchemaCatalogue schemas = loaded.schemas();
+        ObjectValidator validator = loaded.validator();
+        ProtobufDecoder protobuf = ProtobufDecoder.forBuiltInTypes(schemas);
+        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas);
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
                 new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
         router = new Router(endpoints, rest);
+        auditStage = AuditStage.forServer(auditor, catalogue, protobuf);
         return address;
+    }
+
+    /** What the server is built from that takes a fresh JVM time to load: built together, off the binding thread. */
+    private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator,
+                              Registry registry) {
+        static StartParts load(KeyValueStore store) {
+            SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
+            ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
+            ObjectValidator validator = ObjectValidator.kubernetes();
+            Registry registry = new Registry(store, catalogue, validator, Clock.systemUTC());
+            registry.createSystemNamespaces();
+            return new StartParts(catalogue, schemas, validator, registry);
+        }
     }
 
     /** The URL clients use: {@code http://127.0.0.1:PORT}. */
