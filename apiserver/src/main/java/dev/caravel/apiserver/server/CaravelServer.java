@@ -1,7 +1,12 @@
 package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.auth.OpenIdEndpoints;
+import dev.caravel.apiserver.auth.ServiceAccountKey;
+import dev.caravel.apiserver.auth.ServiceAccountTokens;
 import dev.caravel.apiserver.discovery.DiscoveryDocuments;
+import dev.caravel.apiserver.http.ApiResponse;
+import dev.caravel.apiserver.http.Stage;
 import dev.caravel.apiserver.http.HttpServer;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
 import dev.caravel.apiserver.http.RequestPipeline;
@@ -18,6 +23,8 @@ import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.storage.KeyValueStore;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -36,10 +43,18 @@ public final class CaravelServer implements AutoCloseable {
      *              served from the watch cache once it has caught up with storage, as Kubernetes
      *              does since 1.31 (its ConsistentListFromCache feature); false sends such lists to
      *              storage, which reproduces incident 3 of MISSION.md
+     * @param serviceAccountKeyFile the PEM file of the key service-account tokens are signed with,
+     *              created when missing, so tokens outlive a restart; null keeps a key in memory
+     *              that dies with the server (in-process servers)
      */
-    public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
+    public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache,
+                         Path serviceAccountKeyFile) {
         public Config(String host, int port, KeyValueStore store) {
-            this(host, port, store, true);
+            this(host, port, store, true, null);
+        }
+
+        public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
+            this(host, port, store, consistentListFromCache, null);
         }
 
         public Config {
@@ -55,14 +70,18 @@ public final class CaravelServer implements AutoCloseable {
         }
 
         public Config withConsistentListFromCache(boolean enabled) {
-            return new Config(host, port, store, enabled);
+            return new Config(host, port, store, enabled, serviceAccountKeyFile);
+        }
+
+        public Config withServiceAccountKeyFile(Path file) {
+            return new Config(host, port, store, consistentListFromCache, file);
         }
     }
 
     private final Config config;
     private HttpServer http;
     private InetSocketAddress address;
-    private volatile Router router;
+    private volatile Stage router;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -78,12 +97,16 @@ public final class CaravelServer implements AutoCloseable {
         ObjectValidator validator = ObjectValidator.kubernetes();
         Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
         registry.createSystemNamespaces();
+        Path keyFile = config.serviceAccountKeyFile();
+        ServiceAccountTokens tokens = new ServiceAccountTokens(
+                keyFile == null ? ServiceAccountKey::generate : () -> ServiceAccountKey.loadOrCreate(keyFile),
+                ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
         RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
-                ProtobufDecoder.forBuiltInTypes(schemas), schemas);
+                ProtobufDecoder.forBuiltInTypes(schemas), schemas, tokens);
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
         // binding when the port is 0: requests arriving before then are told to retry.
         http = new HttpServer(RequestPipeline.of((request, next) -> {
-            Router current = router;
+            Stage current = router;
             if (current == null) {
                 throw StatusException.serviceUnavailable("the server is starting");
             }
@@ -93,7 +116,12 @@ public final class CaravelServer implements AutoCloseable {
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
                 new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
-        router = new Router(endpoints, rest);
+        Router resourcesAndDiscovery = new Router(endpoints, rest);
+        OpenIdEndpoints openId = new OpenIdEndpoints(tokens, url());
+        router = (request, next) -> {
+            Optional<ApiResponse> issuerDiscovery = openId.handle(request);
+            return issuerDiscovery.isPresent() ? issuerDiscovery.get() : resourcesAndDiscovery.handle(request, next);
+        };
         return address;
     }
 
