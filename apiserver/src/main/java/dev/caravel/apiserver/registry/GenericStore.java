@@ -320,7 +320,7 @@ public final class GenericStore {
             if (dryRun) {
                 return updated;
             }
-            boolean finished = updated.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(updated);
+            boolean finished = finishesDeletion(updated, live);
             List<Compare> compares = new ArrayList<>(List.of(Compare.modRevisionEquals(key, current.modRevision())));
             List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated))));
             List<String> held = strategy.reservations(live);
@@ -394,6 +394,17 @@ public final class GenericStore {
         ObjectNode copy = object.deepCopy();
         copy.remove(List.of("metadata", "status", "kind", "apiVersion"));
         return copy;
+    }
+
+    /**
+     * Kubernetes' shouldDeleteDuringUpdate: an update that removes the last finalizer of an object
+     * marked for deletion deletes it, unless a grace period is still running (a terminating pod
+     * whose kubelet has not finished: updates to it must not end it early).
+     */
+    private static boolean finishesDeletion(JsonNode updated, JsonNode live) {
+        return live.path("metadata").hasNonNull("deletionTimestamp")
+                && hasFinalizers(live) && !hasFinalizers(updated)
+                && live.path("metadata").path("deletionGracePeriodSeconds").asLong(0) <= 0;
     }
 
     private static boolean hasFinalizers(JsonNode object) {

@@ -45,6 +45,13 @@ final class InProcessServer implements AutoCloseable {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A JSON merge patch. */
+    HttpResponse<String> sendPatch(String path, String patch) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
+                .header("Content-Type", "application/merge-patch+json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Sends and reads the answer, whatever its code. */
     JsonNode call(String method, String path, String body) throws Exception {
         return JSON.readTree(send(method, path, body).body());
