@@ -4,6 +4,7 @@ import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.namespace.NamespaceController;
+import dev.caravel.controllers.podtermination.PodTerminationController;
 import dev.caravel.controllers.serviceaccount.ServiceAccountController;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.rocksdb.RocksDbStore;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the API server on the embedded durable store, writes a kubeconfig for it and prints how to
- * use it. The controllers (the namespace controller for now) run in the same process as clients of
+ * use it. The controllers (namespaces, service accounts, pod termination) run in the same process as clients of
  * the server's own URL, unless {@code --no-controllers}. On stop the controllers stop first, then
  * the server (no request in flight writes after that), then the store.
  *
@@ -44,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
     private int port;
 
     @Option(names = "--no-controllers",
-            description = "Do not run the controllers (namespace deletion, default service accounts) in this process; run them elsewhere or not at all.")
+            description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
 
     @Override
@@ -53,7 +54,9 @@ final class ServeCommand implements Callable<Integer> {
         Files.createDirectories(directory);
         CountDownLatch stopped = new CountDownLatch(1);
         KeyValueStore store = RocksDbStore.open(directory);
-        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store));
+        // Tokens stay valid across restarts: the signing key lives beside the store.
+        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store)
+                .withServiceAccountKeyFile(directory.resolve("service-account-key.pem")));
         InetSocketAddress address;
         try {
             address = server.start();
@@ -64,19 +67,24 @@ final class ServeCommand implements Callable<Integer> {
         ApiClient controllerClient = null;
         NamespaceController namespaceController = null;
         ServiceAccountController serviceAccountController = null;
+        PodTerminationController podTerminationController = null;
         if (!noControllers) {
             controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
             namespaceController = new NamespaceController(controllerClient);
             namespaceController.start();
             serviceAccountController = new ServiceAccountController(controllerClient);
             serviceAccountController.start();
+            podTerminationController = new PodTerminationController(controllerClient);
+            podTerminationController.start();
         }
         ApiClient clientToClose = controllerClient;
         NamespaceController controllerToClose = namespaceController;
         ServiceAccountController serviceAccountsToClose = serviceAccountController;
+        PodTerminationController podTerminationToClose = podTerminationController;
         Thread shutdown = new Thread(() -> {
             if (controllerToClose != null) {
                 log.info("cli.serve: stopping the controllers");
+                podTerminationToClose.close();
                 serviceAccountsToClose.close();
                 controllerToClose.close();
                 clientToClose.close();

@@ -168,6 +168,13 @@ public final class ApiClient implements AutoCloseable {
         return send(request(path).DELETE());
     }
 
+    /** DELETE with a DeleteOptions body (grace period, preconditions, propagation policy). */
+    public JsonNode delete(String path, JsonNode deleteOptions) throws IOException, InterruptedException {
+        byte[] bytes = mapper.writeValueAsBytes(deleteOptions);
+        return send(request(path).header("Content-Type", JSON)
+                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
     /** PUT to {@code /api/v1/namespaces/NAME/finalize}: only spec.finalizers of the body count. */
     public JsonNode finalizeNamespace(ObjectNode namespace) throws IOException, InterruptedException {
         String name = namespace.path("metadata").path("name").asText();
