@@ -3,6 +3,7 @@ package dev.caravel.cli;
 import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.controllers.client.ApiClient;
+import dev.caravel.controllers.garbagecollector.GarbageCollector;
 import dev.caravel.controllers.namespace.NamespaceController;
 import dev.caravel.controllers.podtermination.PodTerminationController;
 import dev.caravel.controllers.serviceaccount.ServiceAccountController;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the API server on the embedded durable store, writes a kubeconfig for it and prints how to
- * use it. The controllers (namespaces, service accounts, pod termination) run in the same process as clients of
+ * use it. The controllers (namespaces, service accounts, pod termination, garbage collection) run in the same process as clients of
  * the server's own URL, unless {@code --no-controllers}. On stop the controllers stop first, then
  * the server (no request in flight writes after that), then the store.
  *
@@ -45,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
     private int port;
 
     @Option(names = "--no-controllers",
-            description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods) in this process; run them elsewhere or not at all.")
+            description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods, garbage collection) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
 
     @Override
@@ -68,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
         NamespaceController namespaceController = null;
         ServiceAccountController serviceAccountController = null;
         PodTerminationController podTerminationController = null;
+        GarbageCollector garbageCollector = null;
         if (!noControllers) {
             controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
             namespaceController = new NamespaceController(controllerClient);
@@ -76,14 +78,18 @@ final class ServeCommand implements Callable<Integer> {
             serviceAccountController.start();
             podTerminationController = new PodTerminationController(controllerClient);
             podTerminationController.start();
+            garbageCollector = new GarbageCollector(controllerClient);
+            garbageCollector.start();
         }
         ApiClient clientToClose = controllerClient;
         NamespaceController controllerToClose = namespaceController;
         ServiceAccountController serviceAccountsToClose = serviceAccountController;
         PodTerminationController podTerminationToClose = podTerminationController;
+        GarbageCollector garbageCollectorToClose = garbageCollector;
         Thread shutdown = new Thread(() -> {
             if (controllerToClose != null) {
                 log.info("cli.serve: stopping the controllers");
+                garbageCollectorToClose.close();
                 podTerminationToClose.close();
                 serviceAccountsToClose.close();
                 controllerToClose.close();

@@ -13,6 +13,7 @@ import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.request.DeleteOptions;
 import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.Preconditions;
+import dev.caravel.apiserver.request.PropagationPolicy;
 import dev.caravel.apiserver.request.ResourceVersionMatch;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.validation.ObjectMetaValidator;
@@ -443,7 +444,9 @@ public final class GenericStore {
             if (graceful == Graceful.PENDING) {
                 return new Deletion(live, false);
             }
-            boolean pendingFinalizers = hasFinalizers(live);
+            // finalizers cannot be changed through DeleteOptions once a graceful deletion is pending
+            setGarbageCollectionFinalizers(result, options);
+            boolean pendingFinalizers = hasFinalizers(result);
             boolean deleteNow;
             if (graceful == Graceful.MARKED) {
                 deleteNow = !pendingFinalizers && result.path("metadata").path("deletionGracePeriodSeconds").asLong() == 0;
@@ -479,6 +482,54 @@ public final class GenericStore {
             if (attempt >= MAX_ATTEMPTS) {
                 throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
             }
+        }
+    }
+
+    /** The garbage collector's finalizers: dependents orphaned, or deleted before their owner (foreground). */
+    public static final String ORPHAN_FINALIZER = "orphan";
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
+    /**
+     * Kubernetes' deletionFinalizersForGarbageCollection: the delete's propagation policy (or
+     * the deprecated orphanDependents) decides, else a finalizer already there, else the default,
+     * which is Background (no finalizer) for every resource Caravel serves. Orphan adds
+     * {@value #ORPHAN_FINALIZER}, Foreground {@value #FOREGROUND_FINALIZER}; the other is removed.
+     */
+    private static void setGarbageCollectionFinalizers(ObjectNode object, DeleteOptions options) {
+        List<String> finalizers = new ArrayList<>();
+        object.path("metadata").path("finalizers").forEach(f -> finalizers.add(f.asText()));
+        boolean orphan;
+        boolean foreground;
+        if (options.orphanDependents() != null) {
+            orphan = options.orphanDependents();
+            foreground = false;
+        } else if (options.propagationPolicy() != null) {
+            orphan = options.propagationPolicy() == PropagationPolicy.ORPHAN;
+            foreground = options.propagationPolicy() == PropagationPolicy.FOREGROUND;
+        } else {
+            int orphanAt = finalizers.indexOf(ORPHAN_FINALIZER);
+            int foregroundAt = finalizers.indexOf(FOREGROUND_FINALIZER);
+            // the first of the two present wins, as the reference's loop over finalizers decides
+            orphan = orphanAt >= 0 && (foregroundAt < 0 || orphanAt < foregroundAt);
+            foreground = foregroundAt >= 0 && !orphan;
+        }
+        List<String> wanted = new ArrayList<>(finalizers);
+        wanted.removeIf(f -> f.equals(ORPHAN_FINALIZER) || f.equals(FOREGROUND_FINALIZER));
+        if (orphan) {
+            wanted.add(ORPHAN_FINALIZER);
+        }
+        if (foreground) {
+            wanted.add(FOREGROUND_FINALIZER);
+        }
+        if (new java.util.HashSet<>(wanted).equals(new java.util.HashSet<>(finalizers))) {
+            return;
+        }
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        if (wanted.isEmpty()) {
+            metadata.remove("finalizers");
+        } else {
+            ArrayNode array = metadata.putArray("finalizers");
+            wanted.forEach(array::add);
         }
     }
 
