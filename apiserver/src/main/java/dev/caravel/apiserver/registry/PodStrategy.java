@@ -36,8 +36,7 @@ record PodStrategy(ResourceDefinition definition) implements ResourceStrategy {
         long period = 0;
         if (requested != null) {
             period = requested;
-        } else if (pod.path("spec").path("terminationGracePeriodSeconds").canConvertToLong()
-                && pod.path("spec").hasNonNull("terminationGracePeriodSeconds")) {
+        } else if (pod.path("spec").path("terminationGracePeriodSeconds").isIntegralNumber()) {
             period = pod.path("spec").path("terminationGracePeriodSeconds").asLong();
         }
         String phase = pod.path("status").path("phase").asText("");

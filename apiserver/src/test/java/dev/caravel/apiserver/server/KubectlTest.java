@@ -206,6 +206,30 @@ class KubectlTest {
         assertThat(ok(null, "auth", "whoami").out()).contains("system:unsecured").contains("system:masters");
     }
 
+    @Test
+    void kubectlBindsAPodThenSeesItTerminatingUntilAForcedDelete() throws Exception {
+        ok(null, "create", "namespace", "sched");
+        ok(null, "-n", "sched", "run", "app", "--image=busybox");
+        assertThat(ok("""
+                apiVersion: v1
+                kind: Binding
+                metadata:
+                  name: app
+                  namespace: sched
+                target:
+                  apiVersion: v1
+                  kind: Node
+                  name: node-1
+                """, "create", "-f", "-").out()).as("the answer is a Success Status, as kube-apiserver's")
+                .contains("status/<unknown> created");
+        assertThat(ok(null, "-n", "sched", "get", "pod", "app", "-o", "jsonpath={.spec.nodeName}").out()).isEqualTo("node-1");
+
+        assertThat(ok(null, "-n", "sched", "delete", "pod", "app", "--wait=false").out()).contains("pod \"app\" deleted");
+        assertThat(ok(null, "-n", "sched", "get", "pod", "app").out()).contains("Terminating");
+        assertThat(ok(null, "-n", "sched", "delete", "pod", "app", "--grace-period=0", "--force").out()).contains("deleted");
+        assertThat(kubectl(null, "-n", "sched", "get", "pod", "app").err()).contains("pods \"app\" not found");
+    }
+
     private static JsonNode claims(String token) throws Exception {
         String[] parts = token.split("\\.");
         assertThat(parts).as(token).hasSize(3);
