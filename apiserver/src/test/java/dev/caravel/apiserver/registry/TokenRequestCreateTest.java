@@ -206,4 +206,40 @@ class TokenRequestCreateTest {
         assertThat(empty.path("code").asInt()).isEqualTo(400);
         assertThat(empty.path("message").asText()).isEqualTo("token is required for TokenReview in authentication");
     }
+
+    @Test
+    void nodeAndSecretBoundTokensLiveAsLongAsTheirObject() throws Exception {
+        JsonNode node = server.post("/api/v1/nodes", "{\"metadata\":{\"name\":\"worker-1\"}}");
+        String nodeToken = requestToken("robot", "{\"boundObjectRef\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"worker-1\"}}")
+                .path("status").path("token").asText();
+        JsonNode nodeClaim = claimsOf(nodeToken).path("kubernetes.io").path("node");
+        assertThat(nodeClaim.path("uid").asText()).isEqualTo(node.path("metadata").path("uid").asText());
+        JsonNode reviewed = review(nodeToken, null);
+        assertThat(reviewed.path("status").path("authenticated").asBoolean()).isTrue();
+        assertThat(reviewed.path("status").path("user").path("extra").path("authentication.kubernetes.io/node-name").get(0).asText())
+                .isEqualTo("worker-1");
+
+        server.post("/api/v1/namespaces/default/secrets", "{\"metadata\":{\"name\":\"holder\"}}");
+        String secretToken = requestToken("robot", "{\"boundObjectRef\":{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"name\":\"holder\"}}")
+                .path("status").path("token").asText();
+        assertThat(review(secretToken, null).path("status").path("authenticated").asBoolean()).isTrue();
+
+        server.call("DELETE", "/api/v1/nodes/worker-1", null);
+        server.call("DELETE", "/api/v1/namespaces/default/secrets/holder", null);
+        assertThat(review(nodeToken, null).path("status").path("error").asText()).isEqualTo("service account token has been invalidated");
+        assertThat(review(secretToken, null).path("status").path("error").asText()).isEqualTo("service account token has been invalidated");
+    }
+
+    @Test
+    void aPodOnANodeNamesTheNodeInItsTokens() throws Exception {
+        server.post("/api/v1/namespaces/default/pods", "{\"metadata\":{\"name\":\"placed\"},"
+                + "\"spec\":{\"serviceAccountName\":\"robot\",\"nodeName\":\"nowhere\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}");
+        JsonNode claims = claimsOf(requestToken("robot", "{\"expirationSeconds\":3607,"
+                + "\"boundObjectRef\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"placed\"}}").path("status").path("token").asText());
+        assertThat(claims.path("kubernetes.io").path("node").path("name").asText()).as("a missing node keeps its name").isEqualTo("nowhere");
+        assertThat(claims.path("kubernetes.io").path("node").has("uid")).isFalse();
+        assertThat(claims.path("kubernetes.io").path("warnafter").asLong() - claims.path("iat").asLong())
+                .as("the kubelet's hour-and-seven-seconds token warns after that").isEqualTo(3607);
+        assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).as("and lives a year").isEqualTo(365L * 24 * 3600);
+    }
 }
