@@ -21,7 +21,7 @@ import java.util.UUID;
  * {@code POST .../serviceaccounts/NAME/token} ({@code kubectl create token}): a signed token for
  * the service account, optionally bound to a pod, secret or node of its namespace (nodes are
  * cluster-scoped), as Kubernetes' TokenREST issues it. The checks run in the reference's order:
- * name and namespace of the body, the account (404), the spec (422: at least 10 minutes, at most
+ * name and namespace of the body, the account (404) and its uid when the body names one (409), the spec (422: at least 10 minutes, at most
  * 2^32 seconds), then the bound object (404, 400 for a pod of another account or an unsupported
  * kind, 409 for a uid that is not the object's).
  */
@@ -64,6 +64,15 @@ final class TokenRequestCreate implements AnsweredCreate {
                     FieldPath.of("metadata").child("name"), bodyName, "must match the service account name if specified")));
         }
         ObjectNode account = registry.coreStore("serviceaccounts").get(call.namespace(), call.name());
+        String accountUid = StoredObjects.text(account, "metadata", "uid");
+        String requestUid = StoredObjects.text(request, "metadata", "uid");
+        if (!requestUid.isEmpty() && !requestUid.equals(accountUid)) {
+            // kube-apiserver 1.34's TokenRequestServiceAccountUIDValidation (beta, on): no token
+            // for another incarnation of the account than the one the client meant
+            throw StatusException.conflict(new GroupResource(KIND.group(), KIND.kind()), call.name(),
+                    "the UID in the token request (" + requestUid + ") does not match the UID of the service account ("
+                            + accountUid + ")");
+        }
         ObjectNode spec = request.withObjectProperty("spec");
         if (!spec.path("audiences").isArray() || spec.path("audiences").isEmpty()) {
             ArrayNode audiences = spec.putArray("audiences");

@@ -131,6 +131,15 @@ class TokenRequestCreateTest {
     }
 
     @Test
+    void aRequestNamingAnotherIncarnationOfTheAccountIsAConflict() throws Exception {
+        JsonNode status = server.post("/api/v1/namespaces/default/serviceaccounts/robot/token",
+                "{\"metadata\":{\"uid\":\"stale\"},\"spec\":{}}");
+        assertThat(status.path("code").asInt()).isEqualTo(409);
+        assertThat(status.path("message").asText()).startsWith(
+                "Operation cannot be fulfilled on TokenRequest.authentication.k8s.io \"robot\": the UID in the token request (stale)");
+    }
+
+    @Test
     void aPodBoundTokenNamesThePodAndIsCheckedAgainstIt() throws Exception {
         JsonNode pod = server.post("/api/v1/namespaces/default/pods", "{\"metadata\":{\"name\":\"bound\"},"
                 + "\"spec\":{\"serviceAccountName\":\"robot\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}");
