@@ -1,5 +1,6 @@
 package dev.caravel.cli;
 
+import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.controllers.client.ApiClient;
@@ -45,22 +46,41 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on, plain HTTP (0 picks a free one). Default: ${DEFAULT-VALUE}")
     private int port;
 
+    @picocli.CommandLine.Mixin
+    private AuditFlags audit = new AuditFlags();
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--no-controllers",
             description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods, garbage collection) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
 
     @Override
     public Integer call() throws Exception {
+        // Flags and files first: a bad policy stops the server before it opens the store or binds.
+        AuditConfig auditConfig;
+        try {
+            auditConfig = audit.toConfig();
+        } catch (IllegalArgumentException | dev.caravel.audit.policy.InvalidAuditPolicyException e) {
+            spec.commandLine().getErr().println("caravel serve: " + e.getMessage());
+            return 1;
+        }
         Path directory = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(directory);
         CountDownLatch stopped = new CountDownLatch(1);
         KeyValueStore store = RocksDbStore.open(directory);
         // Tokens stay valid across restarts: the signing key lives beside the store.
-        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store)
+        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store).withAudit(auditConfig)
                 .withServiceAccountKeyFile(directory.resolve("service-account-key.pem")));
         InetSocketAddress address;
         try {
             address = server.start();
+        } catch (java.io.UncheckedIOException e) {
+            // The audit log cannot be opened (a missing permission, a directory): say so, do not serve.
+            store.close();
+            spec.commandLine().getErr().println("caravel serve: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             store.close();
             throw e;
@@ -103,8 +123,9 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         Path kubeconfig = Kubeconfig.write(directory.resolve("kubeconfig"), server.url());
         System.out.printf("export KUBECONFIG=%s%n", kubeconfig);
-        System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d%s.%n",
-                server.url(), directory, store.currentRevision(), noControllers ? ", controllers off" : "");
+        System.out.printf("Caravel is ready: API server at %s (plain HTTP, no authentication), embedded store at %s, revision %d%s%s.%n",
+                server.url(), directory, store.currentRevision(), noControllers ? ", controllers off" : "",
+                auditConfig.enabled() ? ", auditing to " + audit.destinations() : "");
         log.info("cli.serve: listening on {}", address);
         stopped.await();
         return 0;

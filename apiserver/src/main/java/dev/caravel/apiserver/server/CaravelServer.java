@@ -1,15 +1,21 @@
 package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.audit.AuditConfig;
+import dev.caravel.apiserver.audit.AuditStage;
 import dev.caravel.apiserver.auth.OpenIdEndpoints;
 import dev.caravel.apiserver.auth.ServiceAccountKey;
 import dev.caravel.apiserver.auth.ServiceAccountTokens;
-import dev.caravel.apiserver.discovery.DiscoveryDocuments;
 import dev.caravel.apiserver.http.ApiResponse;
-import dev.caravel.apiserver.http.Stage;
+import dev.caravel.apiserver.metrics.MetricsEndpoint;
+import dev.caravel.apiserver.metrics.RequestMetricsStage;
+import dev.caravel.apiserver.metrics.ServerMetrics;
+import dev.caravel.audit.writer.RequestAuditor;
+import dev.caravel.apiserver.discovery.DiscoveryDocuments;
 import dev.caravel.apiserver.http.HttpServer;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
 import dev.caravel.apiserver.http.RequestPipeline;
+import dev.caravel.apiserver.http.Stage;
 import dev.caravel.apiserver.http.Router;
 import dev.caravel.apiserver.http.ServerVersion;
 import dev.caravel.apiserver.openapi.OpenApiDocuments;
@@ -24,14 +30,15 @@ import dev.caravel.storage.KeyValueStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The API server, assembled: the catalogue of built-in resources, their registry over the given
  * store, the request pipeline and the HTTP server. {@link #start()} creates the system
- * namespaces and binds; {@link #close()} stops serving (the store stays open: its owner closes it).
+ * namespaces and binds; {@link #close()} stops serving and flushes the audit log (the store stays
+ * open: its owner closes it).
  */
 public final class CaravelServer implements AutoCloseable {
 
@@ -43,23 +50,29 @@ public final class CaravelServer implements AutoCloseable {
      *              served from the watch cache once it has caught up with storage, as Kubernetes
      *              does since 1.31 (its ConsistentListFromCache feature); false sends such lists to
      *              storage, which reproduces incident 3 of MISSION.md
+     * @param audit the audit policy and backends; {@link AuditConfig#OFF} by default
      * @param serviceAccountKeyFile the PEM file of the key service-account tokens are signed with,
      *              created when missing, so tokens outlive a restart; null keeps a key in memory
      *              that dies with the server (in-process servers)
      */
     public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache,
-                         Path serviceAccountKeyFile) {
+                         AuditConfig audit, Path serviceAccountKeyFile) {
         public Config(String host, int port, KeyValueStore store) {
-            this(host, port, store, true, null);
+            this(host, port, store, true, AuditConfig.OFF, null);
         }
 
         public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
-            this(host, port, store, consistentListFromCache, null);
+            this(host, port, store, consistentListFromCache, AuditConfig.OFF, null);
+        }
+
+        public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache, AuditConfig audit) {
+            this(host, port, store, consistentListFromCache, audit, null);
         }
 
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(store, "store");
+            audit = audit == null ? AuditConfig.OFF : audit;
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
@@ -70,15 +83,23 @@ public final class CaravelServer implements AutoCloseable {
         }
 
         public Config withConsistentListFromCache(boolean enabled) {
-            return new Config(host, port, store, enabled, serviceAccountKeyFile);
+            return new Config(host, port, store, enabled, audit, serviceAccountKeyFile);
         }
 
+        /** This configuration, auditing as {@code newAudit} says. */
+        public Config withAudit(AuditConfig newAudit) {
+            return new Config(host, port, store, consistentListFromCache, newAudit, serviceAccountKeyFile);
+        }
+
+        /** This configuration, signing service-account tokens with the key in {@code file}. */
         public Config withServiceAccountKeyFile(Path file) {
-            return new Config(host, port, store, consistentListFromCache, file);
+            return new Config(host, port, store, consistentListFromCache, audit, file);
         }
     }
 
     private final Config config;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private RequestAuditor auditor;
     private HttpServer http;
     private InetSocketAddress address;
     private volatile Stage router;
@@ -97,22 +118,37 @@ public final class CaravelServer implements AutoCloseable {
         ObjectValidator validator = ObjectValidator.kubernetes();
         Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
         registry.createSystemNamespaces();
+        ProtobufDecoder protobuf = ProtobufDecoder.forBuiltInTypes(schemas);
         Path keyFile = config.serviceAccountKeyFile();
         ServiceAccountTokens tokens = new ServiceAccountTokens(
                 keyFile == null ? ServiceAccountKey::generate : () -> ServiceAccountKey.loadOrCreate(keyFile),
                 ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
-        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
-                ProtobufDecoder.forBuiltInTypes(schemas), schemas, tokens);
+        RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(), protobuf, schemas, tokens);
+        // A bad log path fails here, before binding: the server does not start half-audited.
+        auditor = config.audit().openAuditor(metrics.audit());
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
         // binding when the port is 0: requests arriving before then are told to retry.
-        http = new HttpServer(RequestPipeline.of((request, next) -> {
-            Stage current = router;
-            if (current == null) {
-                throw StatusException.serviceUnavailable("the server is starting");
-            }
-            return current.handle(request, next);
-        }));
-        address = http.start(config.host(), config.port());
+        http = new HttpServer(RequestPipeline.of(
+                AuditStage.forServer(auditor, catalogue, protobuf),
+                new RequestMetricsStage(metrics.requests()),
+                (request, next) -> {
+                    Optional<ApiResponse> metricsAnswer = metricsEndpoint.handle(request);
+                    if (metricsAnswer.isPresent()) {
+                        return metricsAnswer.get();
+                    }
+                    Stage current = router;
+                    if (current == null) {
+                        throw StatusException.serviceUnavailable("the server is starting");
+                    }
+                    return current.handle(request, next);
+                }));
+        try {
+            address = http.start(config.host(), config.port());
+        } catch (InterruptedException | RuntimeException e) {
+            closeAuditor();
+            throw e;
+        }
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
                 new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
@@ -130,11 +166,25 @@ public final class CaravelServer implements AutoCloseable {
         return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
+    /** The server's metrics registry (what /metrics serves). */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops serving, then flushes and closes the audit backends, so the last requests' events are written. */
     @Override
     public synchronized void close() {
         if (http != null) {
             http.close();
             http = null;
+        }
+        closeAuditor();
+    }
+
+    private void closeAuditor() {
+        if (auditor != null) {
+            auditor.close();
+            auditor = null;
         }
     }
 }
