@@ -270,7 +270,10 @@ public final class RestHandler implements Stage {
         GenericStore.Deletion deletion = store.delete(namespace, info.name(), options);
         GroupResource resource = store.strategy().groupResource();
         if (!deletion.deleted() || store.strategy().returnsDeletedObject()) {
-            return object(request, resource, deletion.object(), 200);
+            // kube-apiserver answers 202 only for a pending delete that asked, the deprecated
+            // way, for its dependents to be deleted; every other pending delete is a 200
+            boolean accepted = !deletion.deleted() && Boolean.FALSE.equals(options.orphanDependents());
+            return object(request, resource, deletion.object(), accepted ? 202 : 200);
         }
         return ApiResponse.json(200, store.deletedStatus(deletion.object()).toResponseBody());
     }

@@ -62,4 +62,11 @@ class PropagationPolicyTest {
         JsonNode both = delete("legacy", "{\"orphanDependents\":true,\"propagationPolicy\":\"Orphan\"}");
         assertThat(both.path("code").asInt()).isEqualTo(422);
     }
+
+    @Test
+    void aPendingDeleteThatAskedForDependentsToGoTheOldWayIsAccepted() throws Exception {
+        server.post(CONFIGMAPS, "{\"metadata\":{\"name\":\"old-way\",\"finalizers\":[\"example.com/own\"]}}");
+        assertThat(server.send("DELETE", CONFIGMAPS + "/old-way", "{\"orphanDependents\":false}").statusCode()).isEqualTo(202);
+        assertThat(server.send("DELETE", CONFIGMAPS + "/old-way", "{\"propagationPolicy\":\"Background\"}").statusCode()).isEqualTo(200);
+    }
 }
