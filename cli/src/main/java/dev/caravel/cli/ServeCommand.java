@@ -4,7 +4,9 @@ import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.controllers.client.ApiClient;
+import dev.caravel.controllers.garbagecollector.GarbageCollector;
 import dev.caravel.controllers.namespace.NamespaceController;
+import dev.caravel.controllers.podtermination.PodTerminationController;
 import dev.caravel.controllers.serviceaccount.ServiceAccountController;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.rocksdb.RocksDbStore;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the API server on the embedded durable store, writes a kubeconfig for it and prints how to
- * use it. The controllers (the namespace controller for now) run in the same process as clients of
+ * use it. The controllers (namespaces, service accounts, pod termination, garbage collection) run in the same process as clients of
  * the server's own URL, unless {@code --no-controllers}. On stop the controllers stop first, then
  * the server (no request in flight writes after that), then the store. SIGTERM and SIGINT stop it
  * that way and the process exits 0; a failure to stop cleanly shows as a non-zero exit.
@@ -53,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--no-controllers",
-            description = "Do not run the controllers (namespace deletion, default service accounts) in this process; run them elsewhere or not at all.")
+            description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods, garbage collection) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
 
     @Override
@@ -75,7 +77,9 @@ final class ServeCommand implements Callable<Integer> {
             stopRequested.countDown();
         });
         KeyValueStore store = RocksDbStore.open(directory);
-        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store).withAudit(auditConfig));
+        // Tokens stay valid across restarts: the signing key lives beside the store.
+        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store).withAudit(auditConfig)
+                .withServiceAccountKeyFile(directory.resolve("service-account-key.pem")));
         InetSocketAddress address;
         try {
             address = server.start();
@@ -91,16 +95,24 @@ final class ServeCommand implements Callable<Integer> {
         ApiClient controllerClient = null;
         NamespaceController namespaceController = null;
         ServiceAccountController serviceAccountController = null;
+        PodTerminationController podTerminationController = null;
+        GarbageCollector garbageCollector = null;
         if (!noControllers) {
             controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
             namespaceController = new NamespaceController(controllerClient);
             namespaceController.start();
             serviceAccountController = new ServiceAccountController(controllerClient);
             serviceAccountController.start();
+            podTerminationController = new PodTerminationController(controllerClient);
+            podTerminationController.start();
+            garbageCollector = new GarbageCollector(controllerClient);
+            garbageCollector.start();
         }
         ApiClient clientToClose = controllerClient;
         NamespaceController controllerToClose = namespaceController;
         ServiceAccountController serviceAccountsToClose = serviceAccountController;
+        PodTerminationController podTerminationToClose = podTerminationController;
+        GarbageCollector garbageCollectorToClose = garbageCollector;
         // One stop, run once, by whichever comes first: SIGTERM or SIGINT (then call() returns 0, as
         // kube-apiserver exits 0 after a graceful shutdown), or any other JVM exit (the hook).
         AtomicBoolean stopping = new AtomicBoolean();
@@ -110,6 +122,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (controllerToClose != null) {
                 log.info("cli.serve: stopping the controllers");
+                garbageCollectorToClose.close();
+                podTerminationToClose.close();
                 serviceAccountsToClose.close();
                 controllerToClose.close();
                 clientToClose.close();

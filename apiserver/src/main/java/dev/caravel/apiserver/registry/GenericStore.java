@@ -13,6 +13,7 @@ import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.request.DeleteOptions;
 import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.Preconditions;
+import dev.caravel.apiserver.request.PropagationPolicy;
 import dev.caravel.apiserver.request.ResourceVersionMatch;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.validation.ObjectMetaValidator;
@@ -37,6 +38,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -319,7 +321,7 @@ public final class GenericStore {
             if (dryRun) {
                 return updated;
             }
-            boolean finished = updated.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(updated);
+            boolean finished = finishesDeletion(updated, live);
             List<Compare> compares = new ArrayList<>(List.of(Compare.modRevisionEquals(key, current.modRevision())));
             List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated))));
             List<String> held = strategy.reservations(live);
@@ -395,6 +397,17 @@ public final class GenericStore {
         return copy;
     }
 
+    /**
+     * Kubernetes' shouldDeleteDuringUpdate: an update that removes the last finalizer of an object
+     * marked for deletion deletes it, unless a grace period is still running (a terminating pod
+     * whose kubelet has not finished: updates to it must not end it early).
+     */
+    private static boolean finishesDeletion(JsonNode updated, JsonNode live) {
+        return live.path("metadata").hasNonNull("deletionTimestamp")
+                && hasFinalizers(live) && !hasFinalizers(updated)
+                && live.path("metadata").path("deletionGracePeriodSeconds").asLong(0) <= 0;
+    }
+
     private static boolean hasFinalizers(JsonNode object) {
         return object.path("metadata").path("finalizers").size() > 0
                 || (object.path("kind").asText().equals("Namespace") && NamespaceStrategy.hasSpecFinalizers(object));
@@ -403,9 +416,18 @@ public final class GenericStore {
     // ---- delete -------------------------------------------------------------------------------
 
     /**
-     * Deletes an object. One with finalizers (a namespace: with {@code spec.finalizers}) is only
-     * marked: deletionTimestamp, deletionGracePeriodSeconds 0, and a namespace goes Terminating;
-     * it goes when an update removes the last finalizer.
+     * Deletes an object as Kubernetes' Store.Delete does, after rest.BeforeDelete:
+     * <ul>
+     *   <li>a resource with graceful deletion (pods, {@link ResourceStrategy#gracePeriod}) is first
+     *       marked: deletionTimestamp = now + grace, deletionGracePeriodSeconds = grace; it stays
+     *       while the grace is above 0 (the kubelet, or Caravel's stand-in controller, finishes it
+     *       with a delete of grace 0); a later delete may shorten the grace, never lengthen it,
+     *       and one that does not shorten it leaves the object as it is;</li>
+     *   <li>an object with finalizers (a namespace: with {@code spec.finalizers}) is only marked,
+     *       deletionTimestamp now and grace 0, and a namespace goes Terminating; it goes when an
+     *       update removes the last finalizer;</li>
+     *   <li>anything else is deleted at once.</li>
+     * </ul>
      */
     public Deletion delete(String namespace, String name, DeleteOptions options) {
         String keyText = keys.key(namespace, name);
@@ -417,32 +439,34 @@ public final class GenericStore {
             }
             ObjectNode live = StoredObjects.read(current);
             checkPreconditions(options.preconditions(), live, keyText, name);
-            Op write;
-            ObjectNode result;
-            boolean deleted;
-            if (hasFinalizers(live)) {
-                if (live.path("metadata").hasNonNull("deletionTimestamp")) {
-                    return new Deletion(live, false);
-                }
-                result = live.deepCopy();
-                ObjectNode metadata = result.withObjectProperty("metadata");
-                metadata.put("deletionTimestamp", timestamp(clock.instant()));
-                metadata.put("deletionGracePeriodSeconds", 0);
-                if (strategy instanceof NamespaceStrategy) {
-                    result.withObjectProperty("status").put("phase", "Terminating");
-                }
-                write = Op.put(key, StoredObjects.write(result));
-                deleted = false;
+            ObjectNode result = live.deepCopy();
+            Graceful graceful = beforeDelete(result, options.gracePeriodSeconds());
+            if (graceful == Graceful.PENDING) {
+                return new Deletion(live, false);
+            }
+            // finalizers cannot be changed through DeleteOptions once a graceful deletion is pending
+            setGarbageCollectionFinalizers(result, options);
+            boolean pendingFinalizers = hasFinalizers(result);
+            boolean deleteNow;
+            if (graceful == Graceful.MARKED) {
+                deleteNow = !pendingFinalizers && result.path("metadata").path("deletionGracePeriodSeconds").asLong() == 0;
+            } else if (pendingFinalizers) {
+                markAsDeleting(result);
+                deleteNow = false;
             } else {
-                result = live;
-                write = Op.delete(key);
-                deleted = true;
+                deleteNow = true;
+            }
+            if (!deleteNow && strategy instanceof NamespaceStrategy) {
+                result.withObjectProperty("status").put("phase", "Terminating");
+            }
+            if (!deleteNow && result.equals(live)) {
+                return new Deletion(live, false);
             }
             if (options.dryRun()) {
-                return new Deletion(result, deleted);
+                return new Deletion(result, deleteNow);
             }
-            List<Op> writes = new ArrayList<>(List.of(write));
-            if (deleted) {
+            List<Op> writes = new ArrayList<>(List.of(deleteNow ? Op.delete(key) : Op.put(key, StoredObjects.write(result))));
+            if (deleteNow) {
                 for (String reserved : strategy.reservations(live)) {
                     writes.add(Op.delete(ByteKeys.utf8(reserved)));
                 }
@@ -450,10 +474,148 @@ public final class GenericStore {
             TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
                     writes, List.of()), StorageOperation.DELETE);
             if (response.succeeded()) {
-                if (!deleted) {
+                if (!deleteNow) {
                     result.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
                 }
-                return new Deletion(result, deleted);
+                return new Deletion(result, deleteNow);
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
+            }
+        }
+    }
+
+    /** The garbage collector's finalizers: dependents orphaned, or deleted before their owner (foreground). */
+    public static final String ORPHAN_FINALIZER = "orphan";
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
+    /**
+     * Kubernetes' deletionFinalizersForGarbageCollection: the delete's propagation policy (or
+     * the deprecated orphanDependents) decides, else a finalizer already there, else the default,
+     * which is Background (no finalizer) for every resource Caravel serves. Orphan adds
+     * {@value #ORPHAN_FINALIZER}, Foreground {@value #FOREGROUND_FINALIZER}; the other is removed.
+     */
+    private static void setGarbageCollectionFinalizers(ObjectNode object, DeleteOptions options) {
+        List<String> finalizers = new ArrayList<>();
+        object.path("metadata").path("finalizers").forEach(f -> finalizers.add(f.asText()));
+        boolean orphan;
+        boolean foreground;
+        if (options.orphanDependents() != null) {
+            orphan = options.orphanDependents();
+            foreground = false;
+        } else if (options.propagationPolicy() != null) {
+            orphan = options.propagationPolicy() == PropagationPolicy.ORPHAN;
+            foreground = options.propagationPolicy() == PropagationPolicy.FOREGROUND;
+        } else {
+            int orphanAt = finalizers.indexOf(ORPHAN_FINALIZER);
+            int foregroundAt = finalizers.indexOf(FOREGROUND_FINALIZER);
+            // the first of the two present wins, as the reference's loop over finalizers decides
+            orphan = orphanAt >= 0 && (foregroundAt < 0 || orphanAt < foregroundAt);
+            foreground = foregroundAt >= 0 && !orphan;
+        }
+        List<String> wanted = new ArrayList<>(finalizers);
+        wanted.removeIf(f -> f.equals(ORPHAN_FINALIZER) || f.equals(FOREGROUND_FINALIZER));
+        if (orphan) {
+            wanted.add(ORPHAN_FINALIZER);
+        }
+        if (foreground) {
+            wanted.add(FOREGROUND_FINALIZER);
+        }
+        if (new java.util.HashSet<>(wanted).equals(new java.util.HashSet<>(finalizers))) {
+            return;
+        }
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        if (wanted.isEmpty()) {
+            metadata.remove("finalizers");
+        } else {
+            ArrayNode array = metadata.putArray("finalizers");
+            wanted.forEach(array::add);
+        }
+    }
+
+    /** What rest.BeforeDelete decided: not graceful, marked for a graceful delete, or one already pending. */
+    private enum Graceful { NO, MARKED, PENDING }
+
+    /**
+     * Kubernetes' rest.BeforeDelete on {@code object} (changed in place when MARKED). A negative
+     * requested grace counts as 1 second, as in the reference.
+     */
+    private Graceful beforeDelete(ObjectNode object, Long requestedGrace) {
+        Long grace = requestedGrace != null && requestedGrace < 0 ? Long.valueOf(1) : requestedGrace;
+        OptionalLong period = strategy.gracePeriod(object, grace);
+        if (period.isEmpty()) {
+            return Graceful.NO;
+        }
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        String deletionTimestamp = StoredObjects.text(object, "metadata", "deletionTimestamp");
+        if (!deletionTimestamp.isEmpty()) {
+            long current = metadata.path("deletionGracePeriodSeconds").asLong(0);
+            if (current <= 0) {
+                // marked with grace 0 (finalizers pending, or a delete that failed half way): go on at once
+                return Graceful.NO;
+            }
+            if (grace == null || grace >= current) {
+                return Graceful.PENDING;
+            }
+            Instant shortened = Instant.parse(deletionTimestamp).minusSeconds(current).plusSeconds(grace);
+            metadata.put("deletionTimestamp", timestamp(shortened));
+            metadata.put("deletionGracePeriodSeconds", grace.longValue());
+            return Graceful.MARKED;
+        }
+        metadata.put("deletionTimestamp", timestamp(clock.instant().plusSeconds(period.getAsLong())));
+        metadata.put("deletionGracePeriodSeconds", period.getAsLong());
+        bumpGeneration(metadata);
+        return Graceful.MARKED;
+    }
+
+    /** Kubernetes' markAsDeleting: an object kept by its finalizers is marked now, with grace 0. */
+    private void markAsDeleting(ObjectNode object) {
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        String existing = StoredObjects.text(object, "metadata", "deletionTimestamp");
+        Instant now = clock.instant();
+        if (existing.isEmpty()) {
+            bumpGeneration(metadata);
+        }
+        if (existing.isEmpty() || Instant.parse(existing).isAfter(now)) {
+            metadata.put("deletionTimestamp", timestamp(now));
+        }
+        metadata.put("deletionGracePeriodSeconds", 0);
+    }
+
+    /** The first deletion mark is a change of the object's intent: generation grows, as in the reference. */
+    private static void bumpGeneration(ObjectNode metadata) {
+        long generation = metadata.path("generation").asLong(0);
+        if (generation > 0) {
+            metadata.put("generation", generation + 1);
+        }
+    }
+
+    /**
+     * Writes {@code change} of the stored object around the strategy: no defaults, validation or
+     * managedFields, as Kubernetes' pod binding writes storage directly. {@code change} gets a copy
+     * of the live object, may throw a StatusException, and returns what to store; the
+     * preconditions are checked on each attempt and lost races are retried.
+     */
+    ObjectNode writeDirectly(String namespace, String name, Preconditions preconditions,
+                             UnaryOperator<ObjectNode> change, boolean dryRun) {
+        String keyText = keys.key(namespace, name);
+        byte[] key = ByteKeys.utf8(keyText);
+        for (int attempt = 0; ; attempt++) {
+            KeyValue current = read(keyText, StorageOperation.UPDATE);
+            if (current == null) {
+                throw StatusException.notFound(resource, name);
+            }
+            ObjectNode live = StoredObjects.read(current);
+            checkPreconditions(preconditions, live, keyText, name);
+            ObjectNode updated = change.apply(live.deepCopy());
+            if (dryRun || updated.equals(live)) {
+                return updated;
+            }
+            TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
+                    List.of(Op.put(key, StoredObjects.write(updated))), List.of()), StorageOperation.UPDATE);
+            if (response.succeeded()) {
+                updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
+                return updated;
             }
             if (attempt >= MAX_ATTEMPTS) {
                 throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");

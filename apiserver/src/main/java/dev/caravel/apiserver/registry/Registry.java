@@ -51,6 +51,17 @@ public final class Registry {
                 d -> new GenericStore(kv, strategyOf(d), validator, clock));
     }
 
+    /** The store of a stored built-in resource, e.g. core v1 {@code pods}. */
+    public GenericStore store(dev.caravel.apiserver.resource.GroupVersion groupVersion, String resource) {
+        return store(catalogue.snapshot().resource(groupVersion, resource)
+                .orElseThrow(() -> StatusException.internalError("resource " + resource + " is not served in " + groupVersion)));
+    }
+
+    /** The store of a core v1 resource ({@code pods}, {@code serviceaccounts}...). */
+    public GenericStore coreStore(String resource) {
+        return store(new dev.caravel.apiserver.resource.GroupVersion("", "v1"), resource);
+    }
+
     /** Services need the store to find free cluster IPs and node ports; the rest come from {@link ResourceStrategy#of}. */
     private ResourceStrategy strategyOf(ResourceDefinition definition) {
         if (definition.group().isEmpty() && definition.resource().equals("services")) {

@@ -11,6 +11,7 @@ import dev.caravel.apiserver.api.Status;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
 import dev.caravel.apiserver.apply.FieldManager;
+import dev.caravel.apiserver.auth.ServiceAccountTokens;
 import dev.caravel.apiserver.http.ApiRequest;
 import dev.caravel.apiserver.http.ApiResponse;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
@@ -30,6 +31,7 @@ import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.PatchOptions;
 import dev.caravel.apiserver.request.PatchType;
 import dev.caravel.apiserver.request.RequestInfo;
+import dev.caravel.apiserver.request.RequestUser;
 import dev.caravel.apiserver.request.UpdateOptions;
 import dev.caravel.apiserver.resource.GroupVersion;
 import dev.caravel.apiserver.resource.ResourceDefinition;
@@ -40,9 +42,11 @@ import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.apiserver.validation.StrictJson;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,21 +67,34 @@ public final class RestHandler implements Stage {
     private final TablePrinter printer;
     private final ProtobufDecoder protobuf;
     private final SchemaCatalogue schemas;
+    private final AnsweredCreates answered;
 
     public RestHandler(Registry registry, ObjectValidator validator, TablePrinter printer, ProtobufDecoder protobuf,
                        SchemaCatalogue schemas) {
+        this(registry, validator, printer, protobuf, schemas, ServiceAccountTokens.inMemory(Clock.systemUTC()));
+    }
+
+    /** @param tokens issues and checks service-account tokens (token requests and reviews) */
+    public RestHandler(Registry registry, ObjectValidator validator, TablePrinter printer, ProtobufDecoder protobuf,
+                       SchemaCatalogue schemas, ServiceAccountTokens tokens) {
         this.registry = registry;
         this.validator = validator;
         this.printer = printer;
         this.protobuf = protobuf;
         this.schemas = schemas;
+        this.answered = new AnsweredCreates(registry, tokens, tokens.clock());
     }
 
     @Override
     public ApiResponse handle(ApiRequest request, Chain next) throws Exception {
         RequestInfo info = request.info();
-        ResourceDefinition definition = registry.catalogue().snapshot()
-                .resource(new GroupVersion(info.apiGroup(), info.apiVersion()), info.resource())
+        Optional<ResourceDefinition> served = registry.catalogue().snapshot()
+                .resource(new GroupVersion(info.apiGroup(), info.apiVersion()), info.resource());
+        Optional<AnsweredCreate> answer = answered.find(info.apiGroup(), info.resource(), info.subresource());
+        if (served.isPresent() && answer.isPresent()) {
+            return answer(request, served.get(), answer.get());
+        }
+        ResourceDefinition definition = served
                 .filter(d -> d.storageVersion() != null)
                 .orElseThrow(NonResourceEndpoints::notFound);
         String subresource = info.subresource();
@@ -110,6 +127,38 @@ public final class RestHandler implements Stage {
             }
             default -> throw StatusException.methodNotSupported(resource, info.verb());
         };
+    }
+
+    /** A create answered without storing what was sent ({@link AnsweredCreate}): reviews, tokens, bindings. */
+    private ApiResponse answer(ApiRequest request, ResourceDefinition definition, AnsweredCreate endpoint) {
+        RequestInfo info = request.info();
+        GroupResource resource = new GroupResource(definition.group(), info.subresource().isEmpty()
+                ? definition.resource() : definition.resource() + "/" + info.subresource());
+        if (!info.verb().equals("create")) {
+            throw StatusException.methodNotSupported(resource, info.verb());
+        }
+        if (definition.namespaced() && info.namespace().isEmpty()) {
+            throw NonResourceEndpoints.notFound();
+        }
+        if (!info.subresource().isEmpty() && info.name().isEmpty()) {
+            throw NonResourceEndpoints.notFound();
+        }
+        CreateOptions options = CreateOptions.fromQuery(request.query());
+        Decoded decoded = decode(request, endpoint.bodyKind());
+        ObjectNode body = decoded.object();
+        if (definition.namespaced()) {
+            String bodyNamespace = StoredObjects.text(body, "metadata", "namespace");
+            if (bodyNamespace.isEmpty()) {
+                body.withObjectProperty("metadata").put("namespace", info.namespace());
+            } else if (!bodyNamespace.equals(info.namespace())) {
+                throw StatusException.namespaceMismatch();
+            }
+        }
+        List<String> warnings = validator.decode(new ObjectValidator.Target(endpoint.bodyKind(), definition.namespaced()),
+                body, decoded.duplicates(), options.fieldValidation());
+        AnsweredCreate.Answer answer = endpoint.create(new AnsweredCreate.Call(
+                definition.namespaced() ? info.namespace() : "", info.name(), body, options.dryRun(), RequestUser.UNSECURED));
+        return write(answer.code(), answer.body()).withWarnings(warnings);
     }
 
     // ---- writes -------------------------------------------------------------------------------
@@ -221,7 +270,10 @@ public final class RestHandler implements Stage {
         GenericStore.Deletion deletion = store.delete(namespace, info.name(), options);
         GroupResource resource = store.strategy().groupResource();
         if (!deletion.deleted() || store.strategy().returnsDeletedObject()) {
-            return object(request, resource, deletion.object(), 200);
+            // kube-apiserver answers 202 only for a pending delete that asked, the deprecated
+            // way, for its dependents to be deleted; every other pending delete is a 200
+            boolean accepted = !deletion.deleted() && Boolean.FALSE.equals(options.orphanDependents());
+            return object(request, resource, deletion.object(), accepted ? 202 : 200);
         }
         return ApiResponse.json(200, store.deletedStatus(deletion.object()).toResponseBody());
     }
@@ -254,19 +306,24 @@ public final class RestHandler implements Stage {
 
     /** The body as an object of the URL's kind: JSON (duplicates noted), YAML or protobuf. */
     private Decoded decode(ApiRequest request, ResourceDefinition definition) {
+        return decode(request, definition.groupVersionKind());
+    }
+
+    /** The body as an object of {@code kind}: JSON (duplicates noted), YAML or protobuf. */
+    private Decoded decode(ApiRequest request, GroupVersionKind kind) {
         String contentType = request.header("content-type").toLowerCase(Locale.ROOT);
-        GroupVersionKind kind = definition.groupVersionKind();
+        GroupVersion kindVersion = new GroupVersion(kind.group(), kind.version());
         Decoded decoded;
         if (contentType.startsWith(ProtobufDecoder.CONTENT_TYPE)) {
             decoded = new Decoded(protobuf.decode(request.body(), kind), List.of());
         } else if (contentType.startsWith(YAML_TYPE)) {
-            decoded = new Decoded(parseJsonOrYaml(request, definition.kind()), List.of());
+            decoded = new Decoded(parseJsonOrYaml(request, kind.kind()), List.of());
         } else if (contentType.isEmpty() || contentType.startsWith("application/json") || contentType.startsWith("*/*")) {
             try {
                 StrictJson.ParsedObject parsed = StrictJson.parse(request.body());
                 decoded = new Decoded(parsed.object(), parsed.duplicateFields());
             } catch (IOException e) {
-                throw StatusException.unrecognizedObject(definition.kind(), e.getMessage(), request.body());
+                throw StatusException.unrecognizedObject(kind.kind(), e.getMessage(), request.body());
             }
         } else {
             throw StatusException.unsupportedMediaType(List.of("application/json", YAML_TYPE,
@@ -275,20 +332,16 @@ public final class RestHandler implements Stage {
         ObjectNode object = decoded.object();
         String apiVersion = StoredObjects.text(object, "apiVersion");
         String objectKind = StoredObjects.text(object, "kind");
-        String expected = definition.groupVersion().toString();
+        String expected = kindVersion.toString();
         if (!apiVersion.isEmpty() && !apiVersion.equals(expected)) {
-            GroupVersion sent = GroupVersion.parse(apiVersion);
-            if (sent.group().equals(definition.group()) && objectKind.equals(definition.kind())) {
-                throw StatusException.apiVersionMismatch(apiVersion, expected);
-            }
             throw StatusException.apiVersionMismatch(apiVersion, expected);
         }
-        if (!objectKind.isEmpty() && !objectKind.equals(definition.kind())) {
+        if (!objectKind.isEmpty() && !objectKind.equals(kind.kind())) {
             throw StatusException.badRequest("the kind of the object (" + objectKind
-                    + ") does not match the expected kind (" + definition.kind() + ")");
+                    + ") does not match the expected kind (" + kind.kind() + ")");
         }
         object.put("apiVersion", expected);
-        object.put("kind", definition.kind());
+        object.put("kind", kind.kind());
         return decoded;
     }
 

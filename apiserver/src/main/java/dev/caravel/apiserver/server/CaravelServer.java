@@ -3,6 +3,9 @@ package dev.caravel.apiserver.server;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.audit.AuditStage;
+import dev.caravel.apiserver.auth.OpenIdEndpoints;
+import dev.caravel.apiserver.auth.ServiceAccountKey;
+import dev.caravel.apiserver.auth.ServiceAccountTokens;
 import dev.caravel.apiserver.http.ApiResponse;
 import dev.caravel.apiserver.metrics.MetricsEndpoint;
 import dev.caravel.apiserver.metrics.RequestMetricsStage;
@@ -26,6 +29,7 @@ import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.storage.KeyValueStore;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,15 +53,22 @@ public final class CaravelServer implements AutoCloseable {
      *              does since 1.31 (its ConsistentListFromCache feature); false sends such lists to
      *              storage, which reproduces incident 3 of MISSION.md
      * @param audit the audit policy and backends; {@link AuditConfig#OFF} by default
+     * @param serviceAccountKeyFile the PEM file of the key service-account tokens are signed with,
+     *              created when missing, so tokens outlive a restart; null keeps a key in memory
+     *              that dies with the server (in-process servers)
      */
     public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache,
-                         AuditConfig audit) {
+                         AuditConfig audit, Path serviceAccountKeyFile) {
         public Config(String host, int port, KeyValueStore store) {
-            this(host, port, store, true, AuditConfig.OFF);
+            this(host, port, store, true, AuditConfig.OFF, null);
         }
 
         public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
-            this(host, port, store, consistentListFromCache, AuditConfig.OFF);
+            this(host, port, store, consistentListFromCache, AuditConfig.OFF, null);
+        }
+
+        public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache, AuditConfig audit) {
+            this(host, port, store, consistentListFromCache, audit, null);
         }
 
         public Config {
@@ -74,12 +85,17 @@ public final class CaravelServer implements AutoCloseable {
         }
 
         public Config withConsistentListFromCache(boolean enabled) {
-            return new Config(host, port, store, enabled, audit);
+            return new Config(host, port, store, enabled, audit, serviceAccountKeyFile);
         }
 
         /** This configuration, auditing as {@code newAudit} says. */
         public Config withAudit(AuditConfig newAudit) {
-            return new Config(host, port, store, consistentListFromCache, newAudit);
+            return new Config(host, port, store, consistentListFromCache, newAudit, serviceAccountKeyFile);
+        }
+
+        /** This configuration, signing service-account tokens with the key in {@code file}. */
+        public Config withServiceAccountKeyFile(Path file) {
+            return new Config(host, port, store, consistentListFromCache, audit, file);
         }
     }
 
@@ -88,7 +104,7 @@ public final class CaravelServer implements AutoCloseable {
     private RequestAuditor auditor;
     private HttpServer http;
     private InetSocketAddress address;
-    private volatile Router router;
+    private volatile Stage router;
     /** Set after {@link #router}: until then, requests are answered 503. */
     private volatile Stage auditStage;
 
@@ -146,11 +162,21 @@ public final class CaravelServer implements AutoCloseable {
         SchemaCatalogue schemas = loaded.schemas();
         ObjectValidator validator = loaded.validator();
         ProtobufDecoder protobuf = ProtobufDecoder.forBuiltInTypes(schemas);
-        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas);
+        Path keyFile = config.serviceAccountKeyFile();
+        ServiceAccountTokens tokens = new ServiceAccountTokens(
+                keyFile == null ? ServiceAccountKey::generate : () -> ServiceAccountKey.loadOrCreate(keyFile),
+                ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
+        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas,
+                tokens);
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
                 new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
-        router = new Router(endpoints, rest);
+        Router resourcesAndDiscovery = new Router(endpoints, rest);
+        OpenIdEndpoints openId = new OpenIdEndpoints(tokens, url());
+        router = (request, next) -> {
+            Optional<ApiResponse> issuerDiscovery = openId.handle(request);
+            return issuerDiscovery.isPresent() ? issuerDiscovery.get() : resourcesAndDiscovery.handle(request, next);
+        };
         auditStage = AuditStage.forServer(auditor, catalogue, protobuf);
         return address;
     }
