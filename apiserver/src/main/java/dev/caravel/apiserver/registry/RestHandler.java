@@ -222,10 +222,13 @@ public final class RestHandler implements Stage {
             throw StatusException.badRequest("error decoding patch: empty body");
         }
         List<String> warnings = new ArrayList<>();
+        // Server-side apply of a missing object creates it, and kube-apiserver then answers 201.
+        boolean[] created = {false};
         ObjectNode result;
         try {
             result = store.update(namespace, info.name(), live -> {
                 warnings.clear();
+                created[0] = live == null;
                 if (type.isApply()) {
                     if (!(patch instanceof ObjectNode config)) {
                         throw StatusException.badRequest("error decoding YAML: the apply configuration is not an object");
@@ -248,7 +251,8 @@ public final class RestHandler implements Stage {
         } catch (PatchException e) {
             throw new StatusException(Status.failure(e.code(), StatusReason.fromWireName(e.reason()), e.getMessage(), null));
         }
-        return object(request, resource, scale ? Scale.of(result) : result, 200).withWarnings(warnings);
+        int code = created[0] && type.isApply() ? 201 : 200;
+        return object(request, resource, scale ? Scale.of(result) : result, code).withWarnings(warnings);
     }
 
     private static ObjectNode applyPatch(PatchType type, ObjectNode live, JsonNode patch, Schema schema) {
