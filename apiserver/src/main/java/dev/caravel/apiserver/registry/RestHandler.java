@@ -11,6 +11,7 @@ import dev.caravel.apiserver.api.Status;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
 import dev.caravel.apiserver.apply.FieldManager;
+import dev.caravel.apiserver.cache.ListResult;
 import dev.caravel.apiserver.http.ApiRequest;
 import dev.caravel.apiserver.http.ApiResponse;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
@@ -96,7 +97,7 @@ public final class RestHandler implements Stage {
             case "get" -> subresource.equals("scale")
                     ? object(request, resource, Scale.of(store.get(namespace, info.name())), 200)
                     : object(request, resource, store.get(namespace, info.name()), 200);
-            case "list" -> list(request, resource, store.list(namespace, ListOptions.fromQuery(request.query())));
+            case "list" -> list(request, store, store.listPage(namespace, ListOptions.fromQuery(request.query())));
             case "watch" -> new WatchHandler(store, printer, JSON).watch(request, namespace,
                     ListOptions.fromQuery(request.query()));
             case "create" -> create(request, store, namespace, info);
@@ -357,6 +358,14 @@ public final class RestHandler implements Stage {
             default -> object;
         };
         return write(code, body);
+    }
+
+    /** A list page: JSON written straight from the cached bytes; the other forms from its tree. */
+    private ApiResponse list(ApiRequest request, GenericStore store, ListResult page) {
+        if (form(request, true) == Form.OBJECT) {
+            return ApiResponse.json(200, page.toJson(store.typeMeta()));
+        }
+        return list(request, store.strategy().groupResource(), page.toTree(store.typeMeta()));
     }
 
     private ApiResponse list(ApiRequest request, GroupResource resource, ObjectNode list) {

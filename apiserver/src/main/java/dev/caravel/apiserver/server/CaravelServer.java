@@ -1,6 +1,7 @@
 package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.cache.WatchCache;
 import dev.caravel.apiserver.discovery.DiscoveryDocuments;
 import dev.caravel.apiserver.http.HttpServer;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
@@ -36,15 +37,22 @@ public final class CaravelServer implements AutoCloseable {
      *              served from the watch cache once it has caught up with storage, as Kubernetes
      *              does since 1.31 (its ConsistentListFromCache feature); false sends such lists to
      *              storage, which reproduces incident 3 of MISSION.md
+     * @param watchCache the watch caches' sizes and intervals
      */
-    public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
+    public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache,
+                         WatchCache.Config watchCache) {
         public Config(String host, int port, KeyValueStore store) {
             this(host, port, store, true);
+        }
+
+        public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
+            this(host, port, store, consistentListFromCache, WatchCache.Config.defaults());
         }
 
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(watchCache, "watchCache");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
@@ -55,7 +63,12 @@ public final class CaravelServer implements AutoCloseable {
         }
 
         public Config withConsistentListFromCache(boolean enabled) {
-            return new Config(host, port, store, enabled);
+            return new Config(host, port, store, enabled, watchCache);
+        }
+
+        /** The watch caches' window, watcher buffers and intervals (tests make them small). */
+        public Config withWatchCache(WatchCache.Config cacheConfig) {
+            return new Config(host, port, store, consistentListFromCache, cacheConfig);
         }
     }
 
@@ -63,6 +76,7 @@ public final class CaravelServer implements AutoCloseable {
     private HttpServer http;
     private InetSocketAddress address;
     private volatile Router router;
+    private Registry registry;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -76,7 +90,10 @@ public final class CaravelServer implements AutoCloseable {
         ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
         SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
         ObjectValidator validator = ObjectValidator.kubernetes();
-        Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC());
+        Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC(),
+                config.consistentListFromCache(), config.watchCache());
+        this.registry = registry;
+        registry.startWatchCaches();
         registry.createSystemNamespaces();
         RestHandler rest = new RestHandler(registry, validator, TablePrinter.systemDefault(),
                 ProtobufDecoder.forBuiltInTypes(schemas), schemas);
@@ -107,6 +124,10 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             http.close();
             http = null;
+        }
+        if (registry != null) {
+            registry.close();
+            registry = null;
         }
     }
 }
