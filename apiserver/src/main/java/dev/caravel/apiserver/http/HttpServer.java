@@ -224,7 +224,7 @@ public final class HttpServer implements AutoCloseable {
                         return false;
                     }
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
-                    return true;
+                    return awaitWritable(channel);
                 }
 
                 @Override
@@ -287,7 +287,7 @@ public final class HttpServer implements AutoCloseable {
                                     }
                                     int length = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
                                     channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, 0, length)));
-                                    return true;
+                                    return awaitWritable(channel);
                                 }
 
                                 @Override
@@ -356,5 +356,23 @@ public final class HttpServer implements AutoCloseable {
         ByteBuf content = msg.content();
         byte[] body = ByteBufUtil.getBytes(content);
         return ApiRequest.of(msg.method().name(), path, rawQuery, headers, body);
+    }
+
+    /**
+     * Flow control for streams: waits (on the stream's virtual thread) while the channel's outbound
+     * buffer is above its high-water mark, so a client that does not read holds back its own stream
+     * instead of growing the server's memory; the watch cache then sees that watcher fall behind and
+     * ends it. False once the client has gone.
+     */
+    static boolean awaitWritable(io.netty.channel.Channel channel) {
+        while (channel.isActive() && !channel.isWritable()) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return channel.isActive();
     }
 }
