@@ -112,13 +112,19 @@ final class TestServer implements AutoCloseable {
         private static final JsonNode END = JSON.createObjectNode().put("type", "END-OF-STREAM");
         final HttpResponse<InputStream> response;
         private final BlockingQueue<JsonNode> lines = new ArrayBlockingQueue<>(100_000);
+        private final java.util.concurrent.Semaphore reading = new java.util.concurrent.Semaphore(1);
 
         WatchStream(HttpResponse<InputStream> response) {
             this.response = response;
             Thread.ofVirtual().start(() -> {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     String line;
-                    while ((line = reader.readLine()) != null) {
+                    while (true) {
+                        reading.acquire();
+                        reading.release();
+                        if ((line = reader.readLine()) == null) {
+                            break;
+                        }
                         lines.put(JSON.readTree(line));
                     }
                 } catch (Exception e) {
@@ -126,6 +132,15 @@ final class TestServer implements AutoCloseable {
                 }
                 lines.offer(END);
             });
+        }
+
+        /** Stops reading from the connection (after the line being read), as a stuck client would. */
+        void pause() throws InterruptedException {
+            reading.acquire();
+        }
+
+        void resume() {
+            reading.release();
         }
 
         int status() {
