@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -125,6 +126,22 @@ public final class WatchCache implements AutoCloseable {
     private volatile Watch storageWatch;
     private volatile boolean closed;
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    /** Kubernetes' apiserver_cache_list_{total,fetched_objects_total,returned_objects_total}, for this resource. */
+    private final LongAdder lists = new LongAdder();
+    private final LongAdder listsByIndex = new LongAdder();
+    private final LongAdder fetchedObjects = new LongAdder();
+    private final LongAdder returnedObjects = new LongAdder();
+
+    /**
+     * What the lists served from this cache cost: how many there were, how many an index served,
+     * how many objects they examined and how many they returned. A selective list that examines
+     * far more than it returns is what an index is for.
+     */
+    public record ListStats(long lists, long listsByIndex, long fetchedObjects, long returnedObjects) {}
+
+    public ListStats listStats() {
+        return new ListStats(lists.sum(), listsByIndex.sum(), fetchedObjects.sum(), returnedObjects.sum());
+    }
 
     private sealed interface Signal {}
     private record Events(List<WatchEvent> events) implements Signal {}
@@ -476,11 +493,13 @@ public final class WatchCache implements AutoCloseable {
         List<CachedObject> items = new ArrayList<>();
         String lastKey = null;
         boolean more = false;
+        long fetched = 0;
         while (keys != null ? keys.hasNext() : values.hasNext()) {
             CachedObject object = keys != null ? objects.get(keys.next()) : values.next();
             if (object == null) {
                 continue;
             }
+            fetched++;
             if (limit > 0 && items.size() >= limit) {
                 more = true;
                 break;
@@ -490,6 +509,12 @@ public final class WatchCache implements AutoCloseable {
                 lastKey = object.key();
             }
         }
+        lists.increment();
+        if (indexed != null) {
+            listsByIndex.increment();
+        }
+        fetchedObjects.add(fetched);
+        returnedObjects.add(items.size());
         String token = "";
         Long remaining = null;
         if (more && lastKey != null) {

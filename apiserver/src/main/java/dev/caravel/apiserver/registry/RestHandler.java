@@ -58,6 +58,7 @@ public final class RestHandler implements Stage {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String YAML_TYPE = "application/yaml";
     private static final Set<String> OWN_SUBRESOURCES = Set.of("", "status", "scale", "finalize");
+    private static final Set<String> COLLECTION_VERBS = Set.of("list", "watch", "deletecollection");
 
     private final Registry registry;
     private final ObjectValidator validator;
@@ -86,7 +87,9 @@ public final class RestHandler implements Stage {
                 || (!subresource.isEmpty() && definition.subresource(subresource).isEmpty())) {
             throw NonResourceEndpoints.notFound();
         }
-        boolean named = !info.name().isEmpty();
+        // A list or watch pinned by fieldSelector=metadata.name carries that name for authorization
+        // only: across namespaces it is still a collection request.
+        boolean named = !info.name().isEmpty() && !COLLECTION_VERBS.contains(info.verb());
         if (definition.namespaced() && named && info.namespace().isEmpty()) {
             throw NonResourceEndpoints.notFound();
         }

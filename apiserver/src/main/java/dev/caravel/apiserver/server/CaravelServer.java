@@ -114,6 +114,11 @@ public final class CaravelServer implements AutoCloseable {
         return address;
     }
 
+    /** The registry serving the resources (their stores and watch caches); null before {@link #start()}. */
+    public Registry registry() {
+        return registry;
+    }
+
     /** The URL clients use: {@code http://127.0.0.1:PORT}. */
     public String url() {
         return "http://" + address.getHostString() + ":" + address.getPort();
