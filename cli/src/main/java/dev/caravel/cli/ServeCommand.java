@@ -43,9 +43,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on, plain HTTP (0 picks a free one). Default: ${DEFAULT-VALUE}")
     private int port;
 
+    @Option(names = "--consistent-list-from-cache", negatable = true, defaultValue = "true", fallbackValue = "true",
+            arity = "0..1",
+            description = "Serve lists without a resourceVersion (consistent reads) from the watch cache once it has "
+                    + "caught up with storage, as Kubernetes 1.31+ does. --consistent-list-from-cache=false (or "
+                    + "--no-consistent-list-from-cache) sends them to storage, as before 1.31. Default: ${DEFAULT-VALUE}")
+    private boolean consistentListFromCache;
+
     @Option(names = "--no-controllers",
             description = "Do not run the controllers (namespace deletion, default service accounts) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
+
+    /** Whether consistent lists are served from the watch cache, as the options say. */
+    boolean consistentListFromCache() {
+        return consistentListFromCache;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +65,8 @@ final class ServeCommand implements Callable<Integer> {
         Files.createDirectories(directory);
         CountDownLatch stopped = new CountDownLatch(1);
         KeyValueStore store = RocksDbStore.open(directory);
-        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store));
+        CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store)
+                .withConsistentListFromCache(consistentListFromCache));
         InetSocketAddress address;
         try {
             address = server.start();
