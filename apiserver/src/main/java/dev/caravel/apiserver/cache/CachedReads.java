@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
  *   <li>N, Exact (or N with a limit and no match, the legacy exact read), and continue tokens:
  *       the state at exactly N. Kubernetes sends these to storage; the cache answers them when
  *       none of the resource's keys changed since N (its state then is the state at N), and
- *       storage otherwise.</li>
+ *       storage otherwise. With consistent lists from the cache off, they all go to storage, as
+ *       in Kubernetes before 1.31.</li>
  * </ul>
  */
 public final class CachedReads {
@@ -76,7 +77,7 @@ public final class CachedReads {
             if (!options.continueToken().isEmpty()) {
                 ContinueToken token = ContinueToken.decode(options.continueToken());
                 String start = token.startKey(prefix);
-                if (token.revision() != ContinueToken.LATEST) {
+                if (token.revision() != ContinueToken.LATEST && consistentListFromCache) {
                     Optional<ListResult> cached = cache.listExactly(selection, limit, start, token.revision());
                     if (cached.isPresent()) {
                         return cached.get();
@@ -89,7 +90,8 @@ public final class CachedReads {
             boolean legacyExact = match == null && limit > 0 && !rv.isEmpty() && !rv.equals("0");
             if (match == ResourceVersionMatch.EXACT || legacyExact) {
                 long exact = options.resourceVersionNumber();
-                Optional<ListResult> cached = cache.listExactly(selection, limit, null, exact);
+                Optional<ListResult> cached = consistentListFromCache
+                        ? cache.listExactly(selection, limit, null, exact) : Optional.empty();
                 return cached.orElseGet(() -> fromStorage(selection, prefix, exact, null, limit, false));
             }
             if (rv.isEmpty()) {
