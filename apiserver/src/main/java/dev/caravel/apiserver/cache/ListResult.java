@@ -27,26 +27,12 @@ public record ListResult(List<CachedObject> items, long resourceVersion, String 
      * and a newline.
      */
     public byte[] toJson(CachedObject.TypeMeta type) {
-        StringBuilder head = new StringBuilder(160)
-                .append("{\"kind\":\"").append(type.listKind()).append("\",\"apiVersion\":\"").append(type.apiVersion())
-                .append("\",\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append('"');
-        if (!continueToken.isEmpty()) {
-            head.append(",\"continue\":\"").append(continueToken).append('"');
-        }
-        if (remainingItemCount != null) {
-            head.append(",\"remainingItemCount\":").append(remainingItemCount);
-        }
-        head.append("},\"items\":[");
-        byte[] start = head.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] end = "]}\n".getBytes(StandardCharsets.UTF_8);
-        // Sized exactly and filled once: a list of 150,000 pods is close to a gigabyte, and a
-        // growing buffer would copy it several times over.
-        long size = start.length + end.length + Math.max(items.size() - 1, 0);
-        for (CachedObject item : items) {
-            size += item.json().length;
-        }
+        byte[] start = head(type);
+        byte[] end = TAIL;
+        // Sized exactly and filled once: a growing buffer would copy a large list several times.
+        long size = jsonSize(type);
         if (size > Integer.MAX_VALUE - 16) {
-            throw dev.caravel.apiserver.api.StatusException.internalError("the list is larger than 2 GiB");
+            throw dev.caravel.apiserver.api.StatusException.internalError("the list is larger than 2 GiB; ask for it in pages");
         }
         byte[] out = new byte[(int) size];
         System.arraycopy(start, 0, out, 0, start.length);
@@ -61,6 +47,57 @@ public record ListResult(List<CachedObject> items, long resourceVersion, String 
         }
         System.arraycopy(end, 0, out, at, end.length);
         return out;
+    }
+
+    /** The length of {@link #toJson}'s bytes. */
+    public long jsonSize(CachedObject.TypeMeta type) {
+        long size = head(type).length + TAIL.length + Math.max(items.size() - 1, 0);
+        for (CachedObject item : items) {
+            size += item.json().length;
+        }
+        return size;
+    }
+
+    /**
+     * Writes {@link #toJson}'s bytes in chunks of about {@code chunkBytes}, so that a list of a
+     * gigabyte is never one array: each chunk is filled from the items' cached bytes and handed on.
+     *
+     * @param chunks receives each chunk (it may keep it); returns false to stop (the client left)
+     */
+    public void writeJson(CachedObject.TypeMeta type, int chunkBytes, java.util.function.Predicate<byte[]> chunks) {
+        java.io.ByteArrayOutputStream chunk = new java.io.ByteArrayOutputStream(chunkBytes + 8192);
+        chunk.writeBytes(head(type));
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                chunk.write(',');
+            }
+            chunk.writeBytes(items.get(i).json());
+            if (chunk.size() >= chunkBytes) {
+                if (!chunks.test(chunk.toByteArray())) {
+                    return;
+                }
+                chunk.reset();
+            }
+        }
+        chunk.writeBytes(TAIL);
+        chunks.test(chunk.toByteArray());
+    }
+
+    private static final byte[] TAIL = "]}\n".getBytes(StandardCharsets.UTF_8);
+
+    /** Everything before the first item: kind, apiVersion, metadata and the opening of items. */
+    private byte[] head(CachedObject.TypeMeta type) {
+        StringBuilder head = new StringBuilder(160)
+                .append("{\"kind\":\"").append(type.listKind()).append("\",\"apiVersion\":\"").append(type.apiVersion())
+                .append("\",\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append('"');
+        if (!continueToken.isEmpty()) {
+            head.append(",\"continue\":\"").append(continueToken).append('"');
+        }
+        if (remainingItemCount != null) {
+            head.append(",\"remainingItemCount\":").append(remainingItemCount);
+        }
+        head.append("},\"items\":[");
+        return head.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The list as a tree, for the forms that transform it (Table, PartialObjectMetadataList, deletecollection). */

@@ -158,7 +158,7 @@ public final class WatchCache implements AutoCloseable {
         this.config = config;
         this.indexedField = selectable.indexedField().map(selectable::indexOf).orElse(-1);
         this.history = new EventHistory(config.historyCapacity());
-        this.reflector = Thread.ofPlatform().daemon().name("watch-cache-" + resource).unstarted(this::reflect);
+        this.reflector = Thread.ofVirtual().name("watch-cache-" + resource).unstarted(this::reflect);
     }
 
     /** Starts the reflector; the cache is ready once its first list is in. */

@@ -58,6 +58,8 @@ public final class RestHandler implements Stage {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String YAML_TYPE = "application/yaml";
     private static final Set<String> OWN_SUBRESOURCES = Set.of("", "status", "scale", "finalize");
+    /** Lists above this many bytes are sent chunked, in chunks of about this size. */
+    private static final int STREAMED_LIST_BYTES = 1 << 20;
     private static final Set<String> COLLECTION_VERBS = Set.of("list", "watch", "deletecollection");
 
     private final Registry registry;
@@ -366,7 +368,11 @@ public final class RestHandler implements Stage {
     /** A list page: JSON written straight from the cached bytes; the other forms from its tree. */
     private ApiResponse list(ApiRequest request, GenericStore store, ListResult page) {
         if (form(request, true) == Form.OBJECT) {
-            return ApiResponse.json(200, page.toJson(store.typeMeta()));
+            if (page.jsonSize(store.typeMeta()) <= STREAMED_LIST_BYTES) {
+                return ApiResponse.json(200, page.toJson(store.typeMeta()));
+            }
+            // A large list goes out in chunks as it is written: never one array of its whole size.
+            return ApiResponse.stream(ApiResponse.JSON, out -> page.writeJson(store.typeMeta(), STREAMED_LIST_BYTES, out::send));
         }
         return list(request, store.strategy().groupResource(), page.toTree(store.typeMeta()));
     }
