@@ -65,22 +65,42 @@ public record ListResult(List<CachedObject> items, long resourceVersion, String 
      * @param chunks receives each chunk (it may keep it); returns false to stop (the client left)
      */
     public void writeJson(CachedObject.TypeMeta type, int chunkBytes, java.util.function.Predicate<byte[]> chunks) {
-        java.io.ByteArrayOutputStream chunk = new java.io.ByteArrayOutputStream(chunkBytes + 8192);
-        chunk.writeBytes(head(type));
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                chunk.write(',');
+        byte[] head = head(type);
+        int from = 0;
+        while (from <= items.size()) {
+            // One chunk: as many items as fit in about chunkBytes (at least one), copied once into an array of its exact size.
+            int to = from;
+            long size = from == 0 ? head.length : 0;
+            while (to < items.size() && (to == from || size + items.get(to).json().length < chunkBytes)) {
+                size += items.get(to).json().length + (to > 0 ? 1 : 0);
+                to++;
             }
-            chunk.writeBytes(items.get(i).json());
-            if (chunk.size() >= chunkBytes) {
-                if (!chunks.test(chunk.toByteArray())) {
-                    return;
+            boolean last = to == items.size();
+            if (last) {
+                size += TAIL.length;
+            }
+            byte[] chunk = new byte[(int) size];
+            int at = 0;
+            if (from == 0) {
+                System.arraycopy(head, 0, chunk, 0, head.length);
+                at = head.length;
+            }
+            for (int i = from; i < to; i++) {
+                if (i > 0) {
+                    chunk[at++] = ',';
                 }
-                chunk.reset();
+                byte[] json = items.get(i).json();
+                System.arraycopy(json, 0, chunk, at, json.length);
+                at += json.length;
             }
+            if (last) {
+                System.arraycopy(TAIL, 0, chunk, at, TAIL.length);
+            }
+            if (!chunks.test(chunk) || last) {
+                return;
+            }
+            from = to;
         }
-        chunk.writeBytes(TAIL);
-        chunks.test(chunk.toByteArray());
     }
 
     private static final byte[] TAIL = "]}\n".getBytes(StandardCharsets.UTF_8);

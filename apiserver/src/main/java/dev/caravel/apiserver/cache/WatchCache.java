@@ -35,6 +35,8 @@ import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -51,7 +53,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * smallest candidate set its selectors allow, then checks every selector on each candidate.
  *
  * <p>Lock order: {@link #lock} (guards the objects, indexes, history, watchers, revision) before
- * {@link #freshness} (the monitor revision waiters sleep on). Dispatch to watchers happens under
+ * {@link #freshness} (the lock revision waiters sleep on). Dispatch to watchers happens under
  * the write lock so that a watcher registered at revision R receives exactly the events after R;
  * it never blocks: a full watcher is ended.
  */
@@ -121,8 +123,13 @@ public final class WatchCache implements AutoCloseable {
     private boolean ready;
     private volatile long revision;
 
-    /** Revision waiters sleep here; notified when the revision moves or the cache becomes ready. */
-    private final Object freshness = new Object();
+    /**
+     * Revision waiters sleep on {@link #fresher}; signalled when the revision moves or the cache
+     * becomes ready. A lock rather than a monitor: readers wait on virtual threads, which a
+     * monitor would pin to their carrier on JDK 21.
+     */
+    private final ReentrantLock freshness = new ReentrantLock();
+    private final Condition fresher = freshness.newCondition();
     private volatile Watch storageWatch;
     private volatile boolean closed;
     private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
@@ -356,8 +363,11 @@ public final class WatchCache implements AutoCloseable {
     }
 
     private void signalFreshness() {
-        synchronized (freshness) {
-            freshness.notifyAll();
+        freshness.lock();
+        try {
+            fresher.signalAll();
+        } finally {
+            freshness.unlock();
         }
     }
 
@@ -405,7 +415,8 @@ public final class WatchCache implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextProgress = 0;
-        synchronized (freshness) {
+        freshness.lock();
+        try {
             while (!(ready && revision >= wanted)) {
                 long now = System.nanoTime();
                 if (now >= deadline || closed) {
@@ -420,8 +431,10 @@ public final class WatchCache implements AutoCloseable {
                     nextProgress = now + TimeUnit.MILLISECONDS.toNanos(100);
                 }
                 long waitNanos = Math.min(deadline, nextProgress) - now;
-                TimeUnit.NANOSECONDS.timedWait(freshness, Math.max(waitNanos, 100_000));
+                fresher.awaitNanos(Math.max(waitNanos, 100_000));
             }
+        } finally {
+            freshness.unlock();
         }
         return true;
     }

@@ -67,7 +67,7 @@ public final class GenericStore {
     private final CachedObject.TypeMeta typeMeta;
     private final CachedReads reads;
     /** Whether the watch cache's reflector runs; started once, on server start or first read. */
-    private boolean cacheStarted;
+    private volatile boolean cacheStarted;
 
     /** What a write went through: the main resource or a subresource that writes part of it. */
     public enum Target { MAIN, STATUS, FINALIZE }
@@ -164,10 +164,14 @@ public final class GenericStore {
     }
 
     /** The reads of this resource, its watch cache started on first use. */
-    public synchronized CachedReads reads() {
+    public CachedReads reads() {
         if (!cacheStarted) {
-            reads.cache().start();
-            cacheStarted = true;
+            synchronized (this) {
+                if (!cacheStarted) {
+                    reads.cache().start();
+                    cacheStarted = true;
+                }
+            }
         }
         return reads;
     }

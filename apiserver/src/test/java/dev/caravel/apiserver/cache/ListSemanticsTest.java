@@ -227,4 +227,19 @@ class ListSemanticsTest {
         JsonNode namespaces = server.get("/api/v1/namespaces");
         assertThat(names(namespaces)).contains("default", "kube-system", "across-a", "across-b");
     }
+
+    @Test
+    void aListLargerThanAMebibyteArrivesWholeInChunks() throws Exception {
+        server.namespace("large");
+        String value = "v".repeat(64 * 1024);
+        for (int i = 0; i < 40; i++) {
+            server.create("/api/v1/namespaces/large/configmaps", configMap("big" + i, "", value));
+        }
+        HttpResponse<String> response = server.send("GET", "/api/v1/namespaces/large/configmaps", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode list = TestServer.JSON.readTree(response.body());
+        assertThat(list.path("items")).hasSize(40);
+        assertThat(list.path("items").get(39).path("data").path("k").asText()).hasSize(64 * 1024);
+    }
 }
