@@ -285,8 +285,18 @@ public final class HttpServer implements AutoCloseable {
                                     if (!channel.isActive()) {
                                         return false;
                                     }
-                                    int length = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
-                                    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, 0, length)));
+                                    // One frame per line: a chunk may carry several watch events, and a
+                                    // WebSocket client reads one event per frame.
+                                    int start = 0;
+                                    for (int i = 0; i <= chunk.length; i++) {
+                                        if (i == chunk.length || chunk[i] == '\n') {
+                                            if (i > start) {
+                                                channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, start, i - start)));
+                                            }
+                                            start = i + 1;
+                                        }
+                                    }
+                                    channel.flush();
                                     return awaitWritable(channel);
                                 }
 

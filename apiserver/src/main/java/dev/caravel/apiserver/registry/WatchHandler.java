@@ -77,14 +77,15 @@ final class WatchHandler {
             return;
         }
         out.onClose(watcher::close);
+        Lines lines = new Lines(out);
         try {
             for (CachedObject object : watcher.initialObjects()) {
-                if (!send(out, CacheEvent.Type.ADDED, object, null, tables)) {
+                if (!lines.add(line(CacheEvent.Type.ADDED, object, null, tables))) {
                     return;
                 }
             }
             for (CacheWatcher.Event event : watcher.initialEvents()) {
-                if (!send(out, event.type(), event.event().objectFor(event.type()), event, tables)) {
+                if (!lines.add(line(event.type(), event.event().objectFor(event.type()), event, tables))) {
                     return;
                 }
             }
@@ -92,14 +93,23 @@ final class WatchHandler {
                 ObjectNode bookmark = bookmark(watcher.startRevision());
                 bookmark.withObjectProperty("metadata").withObjectProperty("annotations")
                         .put("k8s.io/initial-events-end", "true");
-                sendBookmark(out, bookmark);
+                if (!lines.add(bookmarkLine(bookmark))) {
+                    return;
+                }
             }
             while (out.isOpen()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
                 }
-                CacheWatcher.Item item = watcher.poll(Math.min(left, POLL_NANOS));
+                // What is already queued goes out in one chunk; the stream is flushed before it waits.
+                CacheWatcher.Item item = watcher.poll(0);
+                if (item == null) {
+                    if (!lines.flush()) {
+                        return;
+                    }
+                    item = watcher.poll(Math.min(left, POLL_NANOS));
+                }
                 switch (item) {
                     case null -> {
                         if (watcher.isTerminated()) {
@@ -107,12 +117,12 @@ final class WatchHandler {
                         }
                     }
                     case CacheWatcher.Event event -> {
-                        if (!send(out, event.type(), event.event().objectFor(event.type()), event, tables)) {
+                        if (!lines.add(line(event.type(), event.event().objectFor(event.type()), event, tables))) {
                             return;
                         }
                     }
                     case CacheWatcher.Bookmark bookmark -> {
-                        if (options.allowWatchBookmarks() && !sendBookmark(out, bookmark(bookmark.revision()))) {
+                        if (options.allowWatchBookmarks() && !lines.add(bookmarkLine(bookmark(bookmark.revision())))) {
                             return;
                         }
                     }
@@ -122,23 +132,53 @@ final class WatchHandler {
                 }
             }
         } finally {
+            lines.flush();
             watcher.close();
         }
     }
 
-    /** Sends one event: the cache's line as is, or a Table row built from the object. */
-    private boolean send(ResponseStream out, CacheEvent.Type type, CachedObject object, CacheWatcher.Event event,
-                         TablePrinter.WatchTables tables) throws IOException {
+    /**
+     * Event lines gathered into chunks: one chunk (and one flush) per burst rather than per event,
+     * which matters for a streaming list of thousands of objects and for busy watches.
+     */
+    private static final class Lines {
+        private static final int CHUNK_BYTES = 256 * 1024;
+        private final ResponseStream out;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(16 * 1024);
+
+        Lines(ResponseStream out) {
+            this.out = out;
+        }
+
+        /** Adds a line; false once the client has gone. */
+        boolean add(byte[] line) {
+            pending.writeBytes(line);
+            return pending.size() < CHUNK_BYTES || flush();
+        }
+
+        boolean flush() {
+            if (pending.size() == 0) {
+                return out.isOpen();
+            }
+            byte[] chunk = pending.toByteArray();
+            pending.reset();
+            return out.send(chunk);
+        }
+    }
+
+    /** One event's line: the cache's bytes as they are, or a Table row built from the object. */
+    private byte[] line(CacheEvent.Type type, CachedObject object, CacheWatcher.Event event,
+                        TablePrinter.WatchTables tables) throws IOException {
         if (tables != null) {
             ObjectNode line = JsonNodeFactory.instance.objectNode();
             line.put("type", type.name());
             line.set("object", tables.next(object.tree(store.typeMeta())));
-            return out.send(withNewline(json.writeValueAsBytes(line)));
+            return withNewline(json.writeValueAsBytes(line));
         }
         if (event != null) {
-            return out.send(event.event().line(type));
+            return event.event().line(type);
         }
-        return out.send(CacheEvent.eventLine(type.name(), object.withTypeMeta(store.typeMeta())));
+        return CacheEvent.eventLine(type.name(), object.withTypeMeta(store.typeMeta()));
     }
 
     private ObjectNode bookmark(long revision) {
@@ -149,11 +189,11 @@ final class WatchHandler {
         return bookmark;
     }
 
-    private boolean sendBookmark(ResponseStream out, ObjectNode bookmark) throws IOException {
+    private byte[] bookmarkLine(ObjectNode bookmark) throws IOException {
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("type", "BOOKMARK");
         event.set("object", bookmark);
-        return out.send(withNewline(json.writeValueAsBytes(event)));
+        return withNewline(json.writeValueAsBytes(event));
     }
 
     private void sendError(ResponseStream out, Status status) throws IOException {
