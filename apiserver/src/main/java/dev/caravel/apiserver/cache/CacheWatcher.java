@@ -52,6 +52,11 @@ public final class CacheWatcher implements AutoCloseable {
         this.nextBookmarkNanos = bookmarkAt;
     }
 
+    /** The events its queue holds before the cache ends it as too slow. */
+    int capacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
     public Selection selection() {
         return selection;
     }

@@ -208,7 +208,7 @@ public final class CachedReads {
         } catch (StorageException e) {
             throw StatusException.fromStorage(e, cache.resource(), StorageOperation.WATCH);
         }
-        long from = fromNow ? cache.revision() : options.resourceVersionNumber();
+        long from = fromNow ? WatchCache.NOW : options.resourceVersionNumber();
         return cache.watch(selection, initialState, from, options.allowWatchBookmarks());
     }
 }

@@ -21,15 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,14 +49,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * them; the kind's indexed field (pods: spec.nodeName) maps its value to keys. A list picks the
  * smallest candidate set its selectors allow, then checks every selector on each candidate.
  *
- * <p>Lock order: {@link #lock} (guards the objects, indexes, history, watchers, revision) before
- * {@link #freshness} (the lock revision waiters sleep on). Dispatch to watchers happens under
- * the write lock so that a watcher registered at revision R receives exactly the events after R;
- * it never blocks: a full watcher is ended.
+ * <p>Lock order: {@link #lock} (guards the objects, indexes, history, watchers ({@link CacheWatchers}),
+ * revision) before {@link #freshness} (the lock revision waiters sleep on). Dispatch to watchers
+ * happens under the write lock so that a watcher registered at revision R receives exactly the
+ * events after R; it never blocks: a full watcher is ended.
  */
 public final class WatchCache implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
+    /** A watch's start "from the cache's revision, whatever it is when the watch registers". */
+    public static final long NOW = -1;
 
     /**
      * @param historyCapacity        events kept for watches resuming from a past revision
@@ -115,9 +114,7 @@ public final class WatchCache implements AutoCloseable {
     private final Map<String, Map<String, NavigableSet<String>>> labelIndex = new HashMap<>();
     private final Map<String, NavigableSet<String>> fieldIndex = new HashMap<>();
     private final EventHistory history;
-    private final Set<CacheWatcher> watchers = new LinkedHashSet<>();
-    private final Map<String, Set<CacheWatcher>> watchersByTrigger = new HashMap<>();
-    private final Set<CacheWatcher> untriggeredWatchers = new LinkedHashSet<>();
+    private final CacheWatchers watchers;
     /** Strings shared by many objects (label keys and values, namespaces, field values); reflector thread only. */
     private final Map<String, String> strings = new HashMap<>();
     private boolean ready;
@@ -165,6 +162,7 @@ public final class WatchCache implements AutoCloseable {
         this.config = config;
         this.indexedField = selectable.indexedField().map(selectable::indexOf).orElse(-1);
         this.history = new EventHistory(config.historyCapacity());
+        this.watchers = new CacheWatchers(resource.toString(), indexedField, config.bookmarkInterval().toNanos());
         this.reflector = Thread.ofVirtual().name("watch-cache-" + resource).unstarted(this::reflect);
     }
 
@@ -299,12 +297,7 @@ public final class WatchCache implements AutoCloseable {
                 indexLocked(object);
             }
             history.resetLocked(listRevision);
-            for (CacheWatcher watcher : watchers) {
-                watcher.terminate();
-            }
-            watchers.clear();
-            watchersByTrigger.clear();
-            untriggeredWatchers.clear();
+            watchers.terminateAllLocked();
             revision = listRevision;
             ready = true;
         } finally {
@@ -340,7 +333,7 @@ public final class WatchCache implements AutoCloseable {
                 }
                 CacheEvent cacheEvent = new CacheEvent(current, previous, event.revision(), typeMeta);
                 history.addLocked(cacheEvent);
-                dispatchLocked(cacheEvent);
+                watchers.dispatchLocked(cacheEvent);
                 revision = Math.max(revision, event.revision());
             }
         } finally {
@@ -610,8 +603,9 @@ public final class WatchCache implements AutoCloseable {
     /**
      * Starts a watcher. With {@code initialState} it starts with the objects it sees now (sent as
      * ADDED) and then the events after the cache's revision; otherwise with the events after
-     * {@code fromRevision} still in the window (then the live ones). A {@code fromRevision} ahead of
-     * the cache simply waits for events after it, as Kubernetes' watch cache does.
+     * {@code fromRevision} still in the window (then the live ones), or with the events after the
+     * cache's revision when it is {@link #NOW}. A {@code fromRevision} ahead of the cache simply
+     * waits for events after it, as Kubernetes' watch cache does.
      *
      * @throws StatusException 410 when {@code fromRevision} has left the window
      */
@@ -629,6 +623,8 @@ public final class WatchCache implements AutoCloseable {
             if (initialState) {
                 state = listLocked(selection, 0, null, revision).items();
                 start = revision;
+            } else if (fromRevision == NOW) {
+                start = revision;
             } else if (fromRevision <= revision) {
                 events = history.sinceLocked(fromRevision);
                 start = revision;
@@ -638,12 +634,7 @@ public final class WatchCache implements AutoCloseable {
             }
             CacheWatcher watcher = new CacheWatcher(this, selection, start, bookmarks, trigger, state, events,
                     config.watcherCapacity(), System.nanoTime() + config.bookmarkInterval().toNanos());
-            watchers.add(watcher);
-            if (trigger != null) {
-                watchersByTrigger.computeIfAbsent(trigger, t -> new LinkedHashSet<>()).add(watcher);
-            } else {
-                untriggeredWatchers.add(watcher);
-            }
+            watchers.addLocked(watcher);
             return watcher;
         } finally {
             lock.writeLock().unlock();
@@ -653,86 +644,17 @@ public final class WatchCache implements AutoCloseable {
     void forget(CacheWatcher watcher) {
         lock.writeLock().lock();
         try {
-            forgetLocked(watcher);
+            watchers.removeLocked(watcher);
         } finally {
             lock.writeLock().unlock();
         }
-    }
-
-    private void forgetLocked(CacheWatcher watcher) {
-        if (!watchers.remove(watcher)) {
-            return;
-        }
-        if (watcher.trigger() != null) {
-            Set<CacheWatcher> set = watchersByTrigger.get(watcher.trigger());
-            if (set != null) {
-                set.remove(watcher);
-                if (set.isEmpty()) {
-                    watchersByTrigger.remove(watcher.trigger());
-                }
-            }
-        } else {
-            untriggeredWatchers.remove(watcher);
-        }
-    }
-
-    /** Offers an event to every watcher that may see it; a watcher whose queue is full is ended. */
-    private void dispatchLocked(CacheEvent event) {
-        if (watchers.isEmpty()) {
-            return;
-        }
-        List<CacheWatcher> slow = null;
-        for (CacheWatcher watcher : candidatesLocked(event)) {
-            if (event.revision() <= watcher.startRevision()) {
-                continue;
-            }
-            CacheEvent.Type type = event.typeFor(watcher.selection());
-            if (type != null && !watcher.offer(new CacheWatcher.Event(event, type))) {
-                if (slow == null) {
-                    slow = new ArrayList<>();
-                }
-                slow.add(watcher);
-            }
-        }
-        if (slow != null) {
-            for (CacheWatcher watcher : slow) {
-                LOG.info("watch cache {}: closing a watcher of {} that fell {} events behind; its client resumes",
-                        resource, watcher.selection().prefix(), config.watcherCapacity());
-                watcher.terminate();
-                forgetLocked(watcher);
-            }
-        }
-    }
-
-    /** The watchers an event can concern: all without a trigger, and those on its old or new trigger value. */
-    private Collection<CacheWatcher> candidatesLocked(CacheEvent event) {
-        if (watchersByTrigger.isEmpty()) {
-            return untriggeredWatchers;
-        }
-        Set<CacheWatcher> candidates = new HashSet<>(untriggeredWatchers);
-        for (CachedObject object : new CachedObject[] {event.object(), event.previous()}) {
-            if (object != null) {
-                Set<CacheWatcher> triggered = watchersByTrigger.get(object.fields()[indexedField]);
-                if (triggered != null) {
-                    candidates.addAll(triggered);
-                }
-            }
-        }
-        return candidates;
     }
 
     /** Queues a bookmark at the current revision for each watcher that allows them and is due one. */
     private void sendBookmarks() {
         lock.writeLock().lock();
         try {
-            long now = System.nanoTime();
-            for (CacheWatcher watcher : watchers) {
-                if (watcher.wantsBookmarks() && now >= watcher.nextBookmarkNanos && revision >= watcher.startRevision()) {
-                    // A full queue skips this bookmark: the events in it carry newer revisions anyway.
-                    watcher.offer(new CacheWatcher.Bookmark(revision));
-                    watcher.nextBookmarkNanos = now + config.bookmarkInterval().toNanos();
-                }
-            }
+            watchers.bookmarkLocked(revision, System.nanoTime());
         } finally {
             lock.writeLock().unlock();
         }
@@ -748,12 +670,7 @@ public final class WatchCache implements AutoCloseable {
         }
         lock.writeLock().lock();
         try {
-            for (CacheWatcher watcher : watchers) {
-                watcher.terminate();
-            }
-            watchers.clear();
-            watchersByTrigger.clear();
-            untriggeredWatchers.clear();
+            watchers.terminateAllLocked();
         } finally {
             lock.writeLock().unlock();
         }

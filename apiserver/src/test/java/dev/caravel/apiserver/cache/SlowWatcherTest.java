@@ -15,12 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A watcher that stops reading is ended without holding back the others, and resumes where it stopped. */
 class SlowWatcherTest {
 
-    private static final int CHANGES = 60;
+    private static final int CHANGES = 100;
     private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(c -> c.withWatchCache(WatchCache.Config.defaults().withWatcherCapacity(4)));
+        server = TestServer.start(c -> c.withWatchCache(WatchCache.Config.defaults().withWatcherCapacity(12)));
     }
 
     @AfterAll
@@ -31,7 +31,7 @@ class SlowWatcherTest {
     @Test
     void aWatcherThatStopsReadingIsClosedWhileTheOthersGetEveryEventAndItResumesFromItsLastRevision() throws Exception {
         server.namespace("slow");
-        // Half a megabyte per event: enough, with 60 of them, to fill the socket buffers of a client
+        // Half a megabyte per event: enough, with 100 of them, to fill the socket buffers of a client
         // that does not read, so its stream writer waits and its queue in the cache fills.
         String big = "x".repeat(512 * 1024);
         JsonNode start = server.create("/api/v1/namespaces/slow/configmaps", configMap("seed", "", "s"));

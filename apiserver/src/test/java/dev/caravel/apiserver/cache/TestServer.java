@@ -182,7 +182,7 @@ final class TestServer implements AutoCloseable {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             response.body().close();
         }
     }
