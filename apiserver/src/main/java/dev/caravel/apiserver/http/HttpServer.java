@@ -375,7 +375,13 @@ public final class HttpServer implements AutoCloseable {
      * ends it. False once the client has gone.
      */
     static boolean awaitWritable(io.netty.channel.Channel channel) {
+        long deadline = System.nanoTime() + STALLED_CLIENT_NANOS;
         while (channel.isActive() && !channel.isWritable()) {
+            if (System.nanoTime() > deadline) {
+                // A client that has read nothing for this long is gone in all but name.
+                channel.close();
+                return false;
+            }
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
@@ -385,4 +391,7 @@ public final class HttpServer implements AutoCloseable {
         }
         return channel.isActive();
     }
+
+    /** How long a stream waits for a client that reads nothing before closing its connection. */
+    private static final long STALLED_CLIENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 }
