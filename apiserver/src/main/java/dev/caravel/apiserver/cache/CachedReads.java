@@ -136,6 +136,10 @@ public final class CachedReads {
         byte[] end = ByteKeys.prefixEnd(ByteKeys.utf8(listPrefix));
         String first = startKey == null || startKey.compareTo(listPrefix) < 0 ? listPrefix : startKey;
         byte[] from = ByteKeys.utf8(first);
+        if (ByteKeys.compare(from, end) >= 0) {
+            // A continue token past the end: an empty page, not a bad range.
+            return new ListResult(List.of(), revision == 0 ? kv.currentRevision() : revision, "", null);
+        }
         List<CachedObject> items = new ArrayList<>();
         String token = "";
         Long remaining = null;

@@ -486,8 +486,11 @@ public final class WatchCache implements AutoCloseable {
 
     private ListResult listLocked(Selection selection, long limit, String startKey, long listRevision) {
         String scope = scopeOf(selection);
-        String from = startKey == null || startKey.compareTo(scope) < 0 ? scope : startKey;
         String to = scope + Character.MAX_VALUE;
+        String from = startKey == null || startKey.compareTo(scope) < 0 ? scope : startKey;
+        if (from.compareTo(to) > 0) {
+            from = to; // a continue token past the end: an empty page, not a bad range
+        }
         Iterator<String> keys = null;
         Iterator<CachedObject> values = null;
         Collection<String> indexed = candidatesLocked(selection, from, to);

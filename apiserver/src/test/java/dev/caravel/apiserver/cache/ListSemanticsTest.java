@@ -242,4 +242,16 @@ class ListSemanticsTest {
         assertThat(list.path("items")).hasSize(40);
         assertThat(list.path("items").get(39).path("data").path("k").asText()).hasSize(64 * 1024);
     }
+
+    @Test
+    void aContinueTokenPastTheLastKeyGivesAnEmptyPage() throws Exception {
+        server.namespace("past");
+        server.create("/api/v1/namespaces/past/configmaps", configMap("only", "", "v"));
+        long revision = rv(server.get("/api/v1/namespaces/past/configmaps"));
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"v\":\"meta.k8s.io/v1\",\"rv\":" + revision
+                + ",\"start\":\"\uffff\uffff\"}").getBytes(StandardCharsets.UTF_8));
+        JsonNode page = server.get("/api/v1/namespaces/past/configmaps?limit=5&continue=" + token);
+        assertThat(page.path("items")).isEmpty();
+        assertThat(rv(page)).isEqualTo(revision);
+    }
 }
