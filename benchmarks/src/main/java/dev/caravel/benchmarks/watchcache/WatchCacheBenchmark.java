@@ -164,11 +164,11 @@ public final class WatchCacheBenchmark {
             long start = System.nanoTime();
             ListResult result = cache.list(selections.next(random), 0, null);
             long[] written = {0};
-            // As the REST handler answers: one array for a small list, 1 MiB chunks for a large one.
+            // As the REST handler answers: one array up to 1 MiB, 256 KiB chunks above.
             if (result.jsonSize(type) <= 1 << 20) {
                 written[0] = result.toJson(type).length;
             } else {
-                result.writeJson(type, 1 << 20, chunk -> {
+                result.writeJson(type, 256 * 1024, chunk -> {
                     written[0] += chunk.length;
                     return true;
                 });
