@@ -54,9 +54,21 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--consistent-list-from-cache", negatable = true, defaultValue = "true", fallbackValue = "true",
+            arity = "0..1",
+            description = "Serve lists without a resourceVersion (consistent reads) from the watch cache once it has "
+                    + "caught up with storage, as Kubernetes 1.31+ does. --consistent-list-from-cache=false (or "
+                    + "--no-consistent-list-from-cache) sends them to storage, as before 1.31. Default: ${DEFAULT-VALUE}")
+    private boolean consistentListFromCache;
+
     @Option(names = "--no-controllers",
             description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods, garbage collection) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
+
+    /** Whether consistent lists are served from the watch cache, as the options say. */
+    boolean consistentListFromCache() {
+        return consistentListFromCache;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -79,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
         KeyValueStore store = RocksDbStore.open(directory);
         // Tokens stay valid across restarts: the signing key lives beside the store.
         CaravelServer server = new CaravelServer(new CaravelServer.Config(host, port, store).withAudit(auditConfig)
-                .withServiceAccountKeyFile(directory.resolve("service-account-key.pem")));
+                .withServiceAccountKeyFile(directory.resolve("service-account-key.pem"))
+                .withConsistentListFromCache(consistentListFromCache));
         InetSocketAddress address;
         try {
             address = server.start();

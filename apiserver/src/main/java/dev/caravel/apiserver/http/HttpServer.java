@@ -224,7 +224,7 @@ public final class HttpServer implements AutoCloseable {
                         return false;
                     }
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
-                    return true;
+                    return awaitWritable(channel);
                 }
 
                 @Override
@@ -285,9 +285,19 @@ public final class HttpServer implements AutoCloseable {
                                     if (!channel.isActive()) {
                                         return false;
                                     }
-                                    int length = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
-                                    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, 0, length)));
-                                    return true;
+                                    // One frame per line: a chunk may carry several watch events, and a
+                                    // WebSocket client reads one event per frame.
+                                    int start = 0;
+                                    for (int i = 0; i <= chunk.length; i++) {
+                                        if (i == chunk.length || chunk[i] == '\n') {
+                                            if (i > start) {
+                                                channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, start, i - start)));
+                                            }
+                                            start = i + 1;
+                                        }
+                                    }
+                                    channel.flush();
+                                    return awaitWritable(channel);
                                 }
 
                                 @Override
@@ -382,4 +392,31 @@ public final class HttpServer implements AutoCloseable {
         }
         return "";
     }
+
+    /**
+     * Flow control for streams: waits (on the stream's virtual thread) while the channel's outbound
+     * buffer is above its high-water mark, so a client that does not read holds back its own stream
+     * instead of growing the server's memory; the watch cache then sees that watcher fall behind and
+     * ends it. False once the client has gone.
+     */
+    static boolean awaitWritable(io.netty.channel.Channel channel) {
+        long deadline = System.nanoTime() + STALLED_CLIENT_NANOS;
+        while (channel.isActive() && !channel.isWritable()) {
+            if (System.nanoTime() > deadline) {
+                // A client that has read nothing for this long is gone in all but name.
+                channel.close();
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return channel.isActive();
+    }
+
+    /** How long a stream waits for a client that reads nothing before closing its connection. */
+    private static final long STALLED_CLIENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 }

@@ -9,13 +9,17 @@ import dev.caravel.apiserver.api.Status;
 import dev.caravel.apiserver.api.StatusDetails;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StorageOperation;
+import dev.caravel.apiserver.cache.CachedObject;
+import dev.caravel.apiserver.cache.CachedReads;
+import dev.caravel.apiserver.cache.ListResult;
+import dev.caravel.apiserver.cache.WatchCache;
 import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.request.DeleteOptions;
 import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.Preconditions;
 import dev.caravel.apiserver.request.PropagationPolicy;
-import dev.caravel.apiserver.request.ResourceVersionMatch;
 import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.selection.SelectableFields;
 import dev.caravel.apiserver.validation.ObjectMetaValidator;
 import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.storage.ByteKeys;
@@ -23,20 +27,16 @@ import dev.caravel.storage.Compare;
 import dev.caravel.storage.KeyValue;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.Op;
-import dev.caravel.storage.OpResult;
-import dev.caravel.storage.RangeRequest;
 import dev.caravel.storage.StorageException;
 import dev.caravel.storage.TxnRequest;
 import dev.caravel.storage.TxnResponse;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -66,6 +66,10 @@ public final class GenericStore {
     private final GroupResource resource;
     private final FieldManager mainFields;
     private final FieldManager statusFields;
+    private final CachedObject.TypeMeta typeMeta;
+    private final CachedReads reads;
+    /** Whether the watch cache's reflector runs; started once, on server start or first read. */
+    private volatile boolean cacheStarted;
 
     /** What a write went through: the main resource or a subresource that writes part of it. */
     public enum Target { MAIN, STATUS, FINALIZE }
@@ -81,6 +85,15 @@ public final class GenericStore {
     public record Deletion(ObjectNode object, boolean deleted) {}
 
     public GenericStore(KeyValueStore kv, ResourceStrategy strategy, ObjectValidator validator, Clock clock) {
+        this(kv, strategy, validator, clock, true, WatchCache.Config.defaults());
+    }
+
+    /**
+     * @param consistentListFromCache whether lists without a resourceVersion are served from the
+     *                                watch cache once it has caught up (see {@link CachedReads})
+     */
+    public GenericStore(KeyValueStore kv, ResourceStrategy strategy, ObjectValidator validator, Clock clock,
+                        boolean consistentListFromCache, WatchCache.Config cacheConfig) {
         this.kv = kv;
         this.strategy = strategy;
         this.validator = validator;
@@ -90,6 +103,12 @@ public final class GenericStore {
         FieldManager fields = FieldManager.forKind(strategy.definition().groupVersionKind());
         this.mainFields = strategy.hasStatusSubresource() ? fields.withResetFields(FieldManager.STATUS) : fields;
         this.statusFields = fields.withSubresource("status");
+        ResourceDefinition definition = strategy.definition();
+        this.typeMeta = new CachedObject.TypeMeta(definition.kind(), definition.groupVersion().toString());
+        WatchCache cache = new WatchCache(kv, keys.prefix(""),
+                SelectableFields.of(definition.group(), definition.kind(), definition.namespaced()), typeMeta,
+                resource, cacheConfig);
+        this.reads = new CachedReads(kv, cache, consistentListFromCache);
     }
 
     public ResourceStrategy strategy() {
@@ -127,72 +146,41 @@ public final class GenericStore {
     }
 
     /**
-     * A list as Kubernetes answers it: {@code {"kind":"ConfigMapList","apiVersion":"v1",
-     * "metadata":{"resourceVersion":"12","continue":"..."},"items":[...]}}, items without kind
-     * and apiVersion. With a limit, the continue token is base64 of
-     * {@code {"v":"meta.k8s.io/v1","rv":12,"start":"<key after the prefix>\u0000"}}, Kubernetes' own.
+     * One page of a list as Kubernetes answers it, from the watch cache or from storage as
+     * {@link CachedReads} decides; written with {@link ListResult#toJson} as
+     * {@code {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"12","continue":"..."},"items":[...]}},
+     * items without kind and apiVersion. The continue token is Kubernetes' own (see {@link ContinueToken}).
      */
+    public ListResult listPage(String namespace, ListOptions options) {
+        return reads().list(keys.prefix(namespace), options);
+    }
+
+    /** {@link #listPage} as a tree, for the callers that change it. */
     public ObjectNode list(String namespace, ListOptions options) {
-        String prefix = keys.prefix(namespace);
-        long revision = 0;
-        String start = prefix;
-        if (!options.continueToken().isEmpty()) {
-            ContinueToken token = ContinueToken.decode(options.continueToken());
-            revision = token.revision();
-            start = prefix + token.start();
-        } else if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")
-                && options.resourceVersionMatch() == ResourceVersionMatch.EXACT) {
-            revision = options.resourceVersionNumber();
-        }
-        ArrayNode items = JsonNodeFactory.instance.arrayNode();
-        byte[] end = ByteKeys.prefixEnd(ByteKeys.utf8(prefix));
-        byte[] from = ByteKeys.utf8(start);
-        long limit = options.limit();
-        String continueToken = "";
-        try {
-            while (true) {
-                RangeRequest range = RangeRequest.interval(from, end).atRevision(revision);
-                long batch = limit > 0 ? Math.max(limit - items.size(), 1) : 0;
-                OpResult.RangeResult result = kv.range(batch > 0 ? range.withLimit(batch) : range);
-                if (revision == 0) {
-                    revision = result.revision();
-                }
-                KeyValue last = null;
-                for (KeyValue item : result.kvs()) {
-                    last = item;
-                    ObjectNode object = StoredObjects.read(item);
-                    if (StoredObjects.matches(object, options.labelSelector(), options.fieldSelector())) {
-                        object.remove("kind");
-                        object.remove("apiVersion");
-                        items.add(object);
-                    }
-                }
-                if (!result.more() || last == null) {
-                    break;
-                }
-                from = ByteKeys.utf8(last.keyUtf8() + "\u0000");
-                if (limit > 0 && items.size() >= limit) {
-                    continueToken = new ContinueToken(revision,
-                            last.keyUtf8().substring(prefix.length()) + "\u0000").encode();
-                    break;
+        return listPage(namespace, options).toTree(typeMeta);
+    }
+
+    /** The kind and apiVersion this resource's objects are written with. */
+    public CachedObject.TypeMeta typeMeta() {
+        return typeMeta;
+    }
+
+    /** The reads of this resource, its watch cache started on first use. */
+    public CachedReads reads() {
+        if (!cacheStarted) {
+            synchronized (this) {
+                if (!cacheStarted) {
+                    reads.cache().start();
+                    cacheStarted = true;
                 }
             }
-        } catch (StorageException e) {
-            if (e.kind() == StorageException.Kind.COMPACTED && !options.continueToken().isEmpty()) {
-                throw StatusException.continueExpired();
-            }
-            throw StatusException.fromStorage(e, resource, StorageOperation.LIST);
         }
-        ObjectNode list = JsonNodeFactory.instance.objectNode();
-        list.put("kind", definition().kind() + "List");
-        list.put("apiVersion", definition().groupVersion().toString());
-        ObjectNode metadata = list.putObject("metadata");
-        metadata.put("resourceVersion", Long.toString(revision));
-        if (!continueToken.isEmpty()) {
-            metadata.put("continue", continueToken);
-        }
-        list.set("items", items);
-        return list;
+        return reads;
+    }
+
+    /** Stops the watch cache (its watchers end). */
+    public synchronized void closeCache() {
+        reads.cache().close();
     }
 
     // ---- create -------------------------------------------------------------------------------
@@ -675,30 +663,5 @@ public final class GenericStore {
     /** RFC 3339 in UTC to the second, as metav1.Time is written. */
     static String timestamp(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    /** Kubernetes' list continuation: where the next page starts and the revision the list is read at. */
-    record ContinueToken(long revision, String start) {
-
-        String encode() {
-            ObjectNode token = JsonNodeFactory.instance.objectNode();
-            token.put("v", "meta.k8s.io/v1");
-            token.put("rv", revision);
-            token.put("start", start);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(token.toString().getBytes(StandardCharsets.UTF_8));
-        }
-
-        static ContinueToken decode(String token) {
-            try {
-                JsonNode node = StoredObjects.JSON.readTree(Base64.getUrlDecoder().decode(token));
-                if (!"meta.k8s.io/v1".equals(node.path("v").asText()) || node.path("rv").asLong() <= 0
-                        || node.path("start").asText().contains("..")) {
-                    throw new IllegalArgumentException("not a continue token");
-                }
-                return new ContinueToken(node.path("rv").asLong(), node.path("start").asText());
-            } catch (Exception e) {
-                throw StatusException.badRequest("continue key is not valid: " + e.getMessage());
-            }
-        }
     }
 }

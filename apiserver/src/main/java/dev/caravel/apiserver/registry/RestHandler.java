@@ -12,6 +12,7 @@ import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
 import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.auth.ServiceAccountTokens;
+import dev.caravel.apiserver.cache.ListResult;
 import dev.caravel.apiserver.http.ApiRequest;
 import dev.caravel.apiserver.http.ApiResponse;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
@@ -61,6 +62,14 @@ public final class RestHandler implements Stage {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String YAML_TYPE = "application/yaml";
     private static final Set<String> OWN_SUBRESOURCES = Set.of("", "status", "scale", "finalize");
+    /** Lists above this many bytes are sent chunked. */
+    private static final int STREAMED_LIST_BYTES = 1 << 20;
+    /**
+     * The chunks' size: under half a G1 region (1 MiB regions below a 2 GiB heap, 2 MiB to 4 GiB),
+     * so they are ordinary young objects, not humongous ones that each take regions of their own.
+     */
+    private static final int LIST_CHUNK_BYTES = 256 * 1024;
+    private static final Set<String> COLLECTION_VERBS = Set.of("list", "watch", "deletecollection");
 
     private final Registry registry;
     private final ObjectValidator validator;
@@ -102,7 +111,9 @@ public final class RestHandler implements Stage {
                 || (!subresource.isEmpty() && definition.subresource(subresource).isEmpty())) {
             throw NonResourceEndpoints.notFound();
         }
-        boolean named = !info.name().isEmpty();
+        // A list or watch pinned by fieldSelector=metadata.name carries that name for authorization
+        // only: across namespaces it is still a collection request.
+        boolean named = !info.name().isEmpty() && !COLLECTION_VERBS.contains(info.verb());
         if (definition.namespaced() && named && info.namespace().isEmpty()) {
             throw NonResourceEndpoints.notFound();
         }
@@ -113,7 +124,7 @@ public final class RestHandler implements Stage {
             case "get" -> subresource.equals("scale")
                     ? object(request, resource, Scale.of(store.get(namespace, info.name())), 200)
                     : object(request, resource, store.get(namespace, info.name()), 200);
-            case "list" -> list(request, resource, store.list(namespace, ListOptions.fromQuery(request.query())));
+            case "list" -> list(request, store, store.listPage(namespace, ListOptions.fromQuery(request.query())));
             case "watch" -> new WatchHandler(store, printer, JSON).watch(request, namespace,
                     ListOptions.fromQuery(request.query()));
             case "create" -> create(request, store, namespace, info);
@@ -414,6 +425,18 @@ public final class RestHandler implements Stage {
             default -> object;
         };
         return write(code, body);
+    }
+
+    /** A list page: JSON written straight from the cached bytes; the other forms from its tree. */
+    private ApiResponse list(ApiRequest request, GenericStore store, ListResult page) {
+        if (form(request, true) == Form.OBJECT) {
+            if (page.jsonSize(store.typeMeta()) <= STREAMED_LIST_BYTES) {
+                return ApiResponse.json(200, page.toJson(store.typeMeta()));
+            }
+            // A large list goes out in chunks as it is written: never one array of its whole size.
+            return ApiResponse.stream(ApiResponse.JSON, out -> page.writeJson(store.typeMeta(), LIST_CHUNK_BYTES, out::send));
+        }
+        return list(request, store.strategy().groupResource(), page.toTree(store.typeMeta()));
     }
 
     private ApiResponse list(ApiRequest request, GroupResource resource, ObjectNode list) {

@@ -3,6 +3,7 @@ package dev.caravel.apiserver.server;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.audit.AuditStage;
+import dev.caravel.apiserver.cache.WatchCache;
 import dev.caravel.apiserver.auth.OpenIdEndpoints;
 import dev.caravel.apiserver.auth.ServiceAccountKey;
 import dev.caravel.apiserver.auth.ServiceAccountTokens;
@@ -56,25 +57,19 @@ public final class CaravelServer implements AutoCloseable {
      * @param serviceAccountKeyFile the PEM file of the key service-account tokens are signed with,
      *              created when missing, so tokens outlive a restart; null keeps a key in memory
      *              that dies with the server (in-process servers)
+     * @param watchCache the watch caches' window, watcher buffers and intervals
      */
     public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache,
-                         AuditConfig audit, Path serviceAccountKeyFile) {
+                         AuditConfig audit, Path serviceAccountKeyFile, WatchCache.Config watchCache) {
         public Config(String host, int port, KeyValueStore store) {
-            this(host, port, store, true, AuditConfig.OFF, null);
-        }
-
-        public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache) {
-            this(host, port, store, consistentListFromCache, AuditConfig.OFF, null);
-        }
-
-        public Config(String host, int port, KeyValueStore store, boolean consistentListFromCache, AuditConfig audit) {
-            this(host, port, store, consistentListFromCache, audit, null);
+            this(host, port, store, true, AuditConfig.OFF, null, WatchCache.Config.defaults());
         }
 
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(store, "store");
             audit = audit == null ? AuditConfig.OFF : audit;
+            watchCache = watchCache == null ? WatchCache.Config.defaults() : watchCache;
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
@@ -85,17 +80,22 @@ public final class CaravelServer implements AutoCloseable {
         }
 
         public Config withConsistentListFromCache(boolean enabled) {
-            return new Config(host, port, store, enabled, audit, serviceAccountKeyFile);
+            return new Config(host, port, store, enabled, audit, serviceAccountKeyFile, watchCache);
         }
 
         /** This configuration, auditing as {@code newAudit} says. */
         public Config withAudit(AuditConfig newAudit) {
-            return new Config(host, port, store, consistentListFromCache, newAudit, serviceAccountKeyFile);
+            return new Config(host, port, store, consistentListFromCache, newAudit, serviceAccountKeyFile, watchCache);
         }
 
         /** This configuration, signing service-account tokens with the key in {@code file}. */
         public Config withServiceAccountKeyFile(Path file) {
-            return new Config(host, port, store, consistentListFromCache, audit, file);
+            return new Config(host, port, store, consistentListFromCache, audit, file, watchCache);
+        }
+
+        /** The watch caches' window, watcher buffers and intervals (tests make them small). */
+        public Config withWatchCache(WatchCache.Config cacheConfig) {
+            return new Config(host, port, store, consistentListFromCache, audit, serviceAccountKeyFile, cacheConfig);
         }
     }
 
@@ -107,6 +107,7 @@ public final class CaravelServer implements AutoCloseable {
     private volatile Stage router;
     /** Set after {@link #router}: until then, requests are answered 503. */
     private volatile Stage auditStage;
+    private Registry registry;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -123,7 +124,7 @@ public final class CaravelServer implements AutoCloseable {
         // second thread while this one loads Netty and binds: both halves are mostly class loading
         // and one-time parsing, independent until the router joins them, and a fresh JVM spends
         // most of its start there (docs/decisions/0020).
-        CompletableFuture<StartParts> parts = CompletableFuture.supplyAsync(() -> StartParts.load(config.store()),
+        CompletableFuture<StartParts> parts = CompletableFuture.supplyAsync(() -> StartParts.load(config),
                 task -> Thread.ofPlatform().name("caravel-start").daemon().start(task));
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics);
         // Discovery reports the bound address (serverAddressByClientCIDRs), known only after
@@ -149,10 +150,13 @@ public final class CaravelServer implements AutoCloseable {
         try {
             address = http.start(config.host(), config.port());
             loaded = parts.join();
+            registry = loaded.registry();
         } catch (InterruptedException | RuntimeException e) {
             http.close();
             http = null;
             closeAuditor();
+            // The parts may be loaded, or still loading: their watch caches must not outlive a failed start.
+            parts.thenAccept(loadedParts -> loadedParts.registry().close());
             if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -184,14 +188,21 @@ public final class CaravelServer implements AutoCloseable {
     /** What the server is built from that takes a fresh JVM time to load: built together, off the binding thread. */
     private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator,
                               Registry registry) {
-        static StartParts load(KeyValueStore store) {
+        static StartParts load(Config config) {
             SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
             ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
             ObjectValidator validator = ObjectValidator.kubernetes();
-            Registry registry = new Registry(store, catalogue, validator, Clock.systemUTC());
+            Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC(),
+                    config.consistentListFromCache(), config.watchCache());
+            registry.startWatchCaches();
             registry.createSystemNamespaces();
             return new StartParts(catalogue, schemas, validator, registry);
         }
+    }
+
+    /** The registry serving the resources (their stores and watch caches); null before {@link #start()}. */
+    public Registry registry() {
+        return registry;
     }
 
     /** The URL clients use: {@code http://127.0.0.1:PORT}. */
@@ -210,6 +221,10 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             http.close();
             http = null;
+        }
+        if (registry != null) {
+            registry.close();
+            registry = null;
         }
         closeAuditor();
     }

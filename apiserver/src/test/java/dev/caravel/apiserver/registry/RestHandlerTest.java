@@ -316,18 +316,6 @@ class RestHandlerTest {
     }
 
     @Test
-    void watchFromACompactedRevisionSendsAnExpiredError() throws Exception {
-        send("POST", "/api/v1/namespaces/default/configmaps", "application/json", configMap("compacted", "1"));
-        store.compact(store.currentRevision());
-        HttpResponse<String> response = send("GET", "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1&timeoutSeconds=2",
-                null, null);
-        assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode event = JSON.readTree(response.body().lines().findFirst().orElseThrow());
-        assertThat(event.path("type").asText()).isEqualTo("ERROR");
-        assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
-    }
-
-    @Test
     void deploymentsAndSecretsAreStoredWithKubernetesDefaults() throws Exception {
         JsonNode deployment = json(send("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
                 deployment("defaulted")));
