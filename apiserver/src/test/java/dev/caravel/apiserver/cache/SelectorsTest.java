@@ -174,12 +174,18 @@ class SelectorsTest {
             assertThat(onX.path("type").asText()).isEqualTo("ADDED");
             assertThat(onX.path("object").path("metadata").path("name").asText()).isEqualTo("on-x");
             assertThat(nodeY.nextChange().path("object").path("metadata").path("name").asText()).isEqualTo("on-y");
+            // A scheduled pod's delete is graceful: first MODIFIED with a deletionTimestamp, then,
+            // once its grace is over, DELETED. No kubelet runs here, so the test ends the grace.
             server.send("DELETE", "/api/v1/namespaces/nodes-watch/pods/on-x", null);
+            JsonNode terminating = nodeX.nextChange();
+            assertThat(terminating.path("type").asText()).isEqualTo("MODIFIED");
+            assertThat(terminating.path("object").path("metadata").path("deletionTimestamp").isTextual()).isTrue();
+            server.send("DELETE", "/api/v1/namespaces/nodes-watch/pods/on-x?gracePeriodSeconds=0", null);
             JsonNode deleted = nodeX.nextChange();
             assertThat(deleted.path("type").asText()).isEqualTo("DELETED");
             assertThat(deleted.path("object").path("metadata").path("name").asText()).isEqualTo("on-x");
         }
         // Leave the cluster's pods as the other tests count them.
-        server.send("DELETE", "/api/v1/namespaces/nodes-watch/pods/on-y", null);
+        server.send("DELETE", "/api/v1/namespaces/nodes-watch/pods/on-y?gracePeriodSeconds=0", null);
     }
 }
