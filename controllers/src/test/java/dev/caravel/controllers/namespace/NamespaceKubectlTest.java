@@ -2,6 +2,7 @@ package dev.caravel.controllers.namespace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.testing.CaravelCluster;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class NamespaceKubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubectl = findKubectl();
+        kubectl = ClientBinaries.kubectl();
         cluster = CaravelCluster.start();
         kubeconfig = cluster.kubeconfigPath();
         client = new ApiClient(ApiClient.Config.of(cluster.url()));
@@ -72,17 +73,6 @@ class NamespaceKubectlTest {
         Result configmaps = kubectl("get", "configmap", "settings", "-n", "x");
         assertThat(configmaps.exit()).as(configmaps.toString()).isNotZero();
         assertThat(configmaps.err()).contains("NotFound");
-    }
-
-    static String findKubectl() {
-        String fromEnv = System.getenv("CARAVEL_KUBECTL");
-        Path path = fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv)
-                : Path.of(System.getProperty("user.home"), ".cache/caravel/tools/kubectl-layer-2.1.0/kubectl/kubectl");
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException("kubectl not found at " + path
-                    + ": run `. scripts/lib/tools.sh && caravel_install_kubectl_and_helm` or set CARAVEL_KUBECTL");
-        }
-        return path.toString();
     }
 
     static Result kubectl(String... args) throws Exception {
