@@ -3,8 +3,8 @@ package dev.caravel.controllers.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
-import dev.caravel.testing.CaravelCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class NamespaceKubectlTest {
     @TempDir
     static Path dir;
 
-    private static CaravelCluster cluster;
+    private static ControllerTestCluster cluster;
     private static ApiClient client;
     private static NamespaceController controller;
     private static Path kubeconfig;
@@ -38,22 +38,16 @@ class NamespaceKubectlTest {
     @BeforeAll
     static void start() throws Exception {
         kubectl = ClientBinaries.kubectl();
-        cluster = CaravelCluster.start();
-        kubeconfig = cluster.kubeconfigPath();
-        client = new ApiClient(ApiClient.Config.of(cluster.url()));
-        controller = new NamespaceController(client,
-                NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
+        cluster = ControllerTestCluster.start();
+        kubeconfig = cluster.cluster().kubeconfigPath();
+        client = cluster.client();
+        controller = cluster.closing(new NamespaceController(client,
+                NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500))));
         controller.start();
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (client != null) {
-            client.close();
-        }
         if (cluster != null) {
             cluster.close();
         }
