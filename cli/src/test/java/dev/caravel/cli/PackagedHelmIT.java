@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.cli.ClientCommand.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +37,8 @@ class PackagedHelmIT {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         server = PackagedServer.start(data, PackagedServer.freePort());
-        helm = new ClientCommand(ClientBinaries.helm(), server.kubeconfig(), dir.resolve("home"));
-        kubectl = new ClientCommand(ClientBinaries.kubectl(), server.kubeconfig(), dir.resolve("home"));
+        helm = new ClientCommand(Path.of(ClientBinaries.helm()), server.kubeconfig(), dir.resolve("home"));
+        kubectl = new ClientCommand(Path.of(ClientBinaries.kubectl()), server.kubeconfig(), dir.resolve("home"));
         chart = DemoChart.writeTo(dir.resolve("webshop"));
     }
 

@@ -5,17 +5,18 @@ import java.nio.file.Path;
 
 /**
  * The real kubectl and helm the end-to-end tests drive: where ./scripts/test installed them
- * (CARAVEL_KUBECTL, CARAVEL_HELM), else Caravel's default tool cache.
+ * (CARAVEL_KUBECTL, CARAVEL_HELM), else Caravel's default tool cache. Published in the apiserver's
+ * test-jar, so the controllers' and cli's end-to-end tests find them the same way.
  */
-final class ClientBinaries {
+public final class ClientBinaries {
 
     private ClientBinaries() {}
 
-    static String kubectl() {
+    public static String kubectl() {
         return find("CARAVEL_KUBECTL", "kubectl/kubectl");
     }
 
-    static String helm() {
+    public static String helm() {
         return find("CARAVEL_HELM", "helm/helm");
     }
 

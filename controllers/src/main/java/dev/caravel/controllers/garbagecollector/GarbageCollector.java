@@ -308,16 +308,8 @@ public final class GarbageCollector implements AutoCloseable {
 
     /** Removes the references to {@code ownerUids} from the live object, each guarded by a test of its uid. */
     private void removeOwnerReferences(Node node, List<String> ownerUids) throws IOException, InterruptedException {
-        JsonNode live;
-        try {
-            live = client.get(node.path());
-        } catch (ApiException e) {
-            if (e.isNotFound()) {
-                return;
-            }
-            throw e;
-        }
-        if (!node.uid().equals(live.path("metadata").path("uid").asText())) {
+        JsonNode live = liveObject(node);
+        if (live == null) {
             return;
         }
         ArrayNode patch = client.mapper().createArrayNode();
@@ -337,17 +329,26 @@ public final class GarbageCollector implements AutoCloseable {
         log.info("{}: {}: removed its references to owners {}", COMPONENT, node, ownerUids);
     }
 
-    private void removeFinalizer(Node node, String finalizer) throws IOException, InterruptedException {
+    /**
+     * The object {@code node} stands for as the server has it now, or null when it is gone or its
+     * name now belongs to another object (another uid): then there is nothing of it left to change.
+     */
+    private JsonNode liveObject(Node node) throws IOException, InterruptedException {
         JsonNode live;
         try {
             live = client.get(node.path());
         } catch (ApiException e) {
             if (e.isNotFound()) {
-                return;
+                return null;
             }
             throw e;
         }
-        if (!node.uid().equals(live.path("metadata").path("uid").asText())) {
+        return node.uid().equals(live.path("metadata").path("uid").asText()) ? live : null;
+    }
+
+    private void removeFinalizer(Node node, String finalizer) throws IOException, InterruptedException {
+        JsonNode live = liveObject(node);
+        if (live == null) {
             return;
         }
         JsonNode finalizers = live.path("metadata").path("finalizers");

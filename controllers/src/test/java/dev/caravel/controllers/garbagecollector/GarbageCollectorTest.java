@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
-import dev.caravel.testing.CaravelCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -22,26 +22,21 @@ class GarbageCollectorTest {
     private static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static CaravelCluster cluster;
+    private static ControllerTestCluster cluster;
     private static ApiClient client;
     private static GarbageCollector collector;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = CaravelCluster.start();
-        client = new ApiClient(ApiClient.Config.of(cluster.url()));
-        collector = new GarbageCollector(client, GarbageCollector.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
+        cluster = ControllerTestCluster.start();
+        client = cluster.client();
+        collector = cluster.closing(
+                new GarbageCollector(client, GarbageCollector.Options.defaults().withMaxBackoff(Duration.ofMillis(500))));
         collector.start();
     }
 
     @AfterAll
     static void stop() {
-        if (collector != null) {
-            collector.close();
-        }
-        if (client != null) {
-            client.close();
-        }
         if (cluster != null) {
             cluster.close();
         }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
-import dev.caravel.testing.CaravelCluster;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
@@ -21,27 +21,21 @@ class NamespaceControllerTest {
     private static final ObjectMapper json = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static CaravelCluster cluster;
+    private static ControllerTestCluster cluster;
     private static ApiClient client;
     private static NamespaceController controller;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = CaravelCluster.start();
-        client = new ApiClient(ApiClient.Config.of(cluster.url()));
-        controller = new NamespaceController(client,
-                NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
+        cluster = ControllerTestCluster.start();
+        client = cluster.client();
+        controller = cluster.closing(new NamespaceController(client,
+                NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500))));
         controller.start();
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (client != null) {
-            client.close();
-        }
         if (cluster != null) {
             cluster.close();
         }

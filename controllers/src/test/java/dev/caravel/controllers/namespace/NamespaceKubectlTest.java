@@ -2,8 +2,9 @@ package dev.caravel.controllers.namespace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
-import dev.caravel.testing.CaravelCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class NamespaceKubectlTest {
     @TempDir
     static Path dir;
 
-    private static CaravelCluster cluster;
+    private static ControllerTestCluster cluster;
     private static ApiClient client;
     private static NamespaceController controller;
     private static Path kubeconfig;
@@ -36,23 +37,17 @@ class NamespaceKubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubectl = findKubectl();
-        cluster = CaravelCluster.start();
-        kubeconfig = cluster.kubeconfigPath();
-        client = new ApiClient(ApiClient.Config.of(cluster.url()));
-        controller = new NamespaceController(client,
-                NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)));
+        kubectl = ClientBinaries.kubectl();
+        cluster = ControllerTestCluster.start();
+        kubeconfig = cluster.cluster().kubeconfigPath();
+        client = cluster.client();
+        controller = cluster.closing(new NamespaceController(client,
+                NamespaceController.Options.defaults().withMaxBackoff(Duration.ofMillis(500))));
         controller.start();
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (client != null) {
-            client.close();
-        }
         if (cluster != null) {
             cluster.close();
         }
@@ -72,17 +67,6 @@ class NamespaceKubectlTest {
         Result configmaps = kubectl("get", "configmap", "settings", "-n", "x");
         assertThat(configmaps.exit()).as(configmaps.toString()).isNotZero();
         assertThat(configmaps.err()).contains("NotFound");
-    }
-
-    static String findKubectl() {
-        String fromEnv = System.getenv("CARAVEL_KUBECTL");
-        Path path = fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv)
-                : Path.of(System.getProperty("user.home"), ".cache/caravel/tools/kubectl-layer-2.1.0/kubectl/kubectl");
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException("kubectl not found at " + path
-                    + ": run `. scripts/lib/tools.sh && caravel_install_kubectl_and_helm` or set CARAVEL_KUBECTL");
-        }
-        return path.toString();
     }
 
     static Result kubectl(String... args) throws Exception {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
-import dev.caravel.testing.CaravelCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,27 +21,21 @@ class PodTerminationControllerTest {
     private static final ObjectMapper json = new ObjectMapper();
     private static final String PODS = "/api/v1/namespaces/default/pods";
 
-    private static CaravelCluster cluster;
+    private static ControllerTestCluster cluster;
     private static ApiClient client;
     private static PodTerminationController controller;
 
     @BeforeAll
     static void start() {
-        cluster = CaravelCluster.start();
-        client = new ApiClient(ApiClient.Config.of(cluster.url()));
-        controller = new PodTerminationController(client,
-                PodTerminationController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)), Clock.systemUTC());
+        cluster = ControllerTestCluster.start();
+        client = cluster.client();
+        controller = cluster.closing(new PodTerminationController(client,
+                PodTerminationController.Options.defaults().withMaxBackoff(Duration.ofMillis(500)), Clock.systemUTC()));
         controller.start();
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (client != null) {
-            client.close();
-        }
         if (cluster != null) {
             cluster.close();
         }
