@@ -103,7 +103,7 @@ public final class WatchCacheBenchmark {
     }
 
     /** Writes the pods straight into storage, as the registry stores them; returns their JSON bytes. */
-    private static long fill(KeyValueStore store, int pods) throws Exception {
+    static long fill(KeyValueStore store, int pods) throws Exception {
         Random random = new Random(42);
         long bytes = 0;
         List<Op> batch = new ArrayList<>();
