@@ -238,10 +238,20 @@ public final class HttpServer implements AutoCloseable {
             ResponseStream out = new ResponseStream() {
                 @Override
                 public boolean send(byte[] chunk) {
+                    return sendContent(Unpooled.wrappedBuffer(chunk));
+                }
+
+                @Override
+                public boolean send(List<byte[]> parts) {
+                    // Wrapped, not copied: Netty's one copy into a direct buffer for the socket is the only one.
+                    return sendContent(Unpooled.wrappedBuffer(parts.toArray(byte[][]::new)));
+                }
+
+                private boolean sendContent(ByteBuf content) {
                     if (!channel.isActive()) {
                         return false;
                     }
-                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+                    ctx.writeAndFlush(new DefaultHttpContent(content));
                     return awaitWritable(channel);
                 }
 
