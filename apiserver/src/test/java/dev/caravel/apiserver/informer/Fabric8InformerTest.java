@@ -108,9 +108,9 @@ class Fabric8InformerTest {
         Map<String, String> expected = serverState();
         boolean converged = awaitCondition(() -> cacheState(informer).equals(expected) && ledger.caughtUpWith(outcome));
         assertThat(cacheState(informer)).as("informer cache against a fresh list").isEqualTo(expected);
-        assertThat(converged).isTrue();
         assertThat(expected).hasSize((int) outcome.liveObjects());
         assertThat(ledger.problems(outcome)).as("broken event guarantees").isEmpty();
+        assertThat(converged).isTrue();
         log.info("fabric8 informer: {} objects live, {} lists, {} cuts, {} resyncs, {} versions folded",
                 expected.size(), proxy.lists(), proxy.cuts(), ledger.resyncs(), ledger.missedVersions(outcome));
         assertThat(proxy.cuts()).isGreaterThanOrEqualTo(4);
