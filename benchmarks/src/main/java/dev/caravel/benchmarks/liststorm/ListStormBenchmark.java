@@ -114,6 +114,16 @@ public final class ListStormBenchmark {
                             report.path("baseline_heap_empty_store_bytes").asLong()));
                 }
             }
+            if (options.watchers() > 0) {
+                // Its own server: 10,000 watches and the events queued for them would weigh on any other measurement.
+                progress("watch fan-out: starting the server (consistent lists from cache on)");
+                try (ServerProcess server = ServerProcess.start(store, true, options.serverHeapMb());
+                     HttpLists http = new HttpLists(server.url())) {
+                    measure(report, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
+                            () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(),
+                                    options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
+                }
+            }
             report.set("targets", targets(report));
         } finally {
             deleteRecursively(root);
@@ -124,6 +134,8 @@ public final class ListStormBenchmark {
             Files.writeString(options.output(), text + System.lineSeparator());
             progress("wrote " + options.output().toAbsolutePath());
         }
+        // The watchers' HTTP clients leave executor threads behind; the run is over.
+        System.exit(0);
     }
 
     /** One measurement of a mode, which may fail without losing the others. */
@@ -152,10 +164,6 @@ public final class ListStormBenchmark {
         measure(results, "c_pods_of_node", "(c) the pods of one node by fieldSelector spec.nodeName", server,
                 () -> pointLists(http, options, seed -> "/api/v1/pods?fieldSelector=spec.nodeName%3D"
                         + ClusterSeed.nodeName(seed.nextInt(seeded.nodes()))));
-        measure(results, "d_node_group_storm", "(d) node-group storm: " + options.stormClients() + " clients for "
-                        + options.stormSeconds() + " s", server,
-                () -> new NodeGroupStorm(http, seeded.groups()).run(options.stormClients(),
-                        Duration.ofSeconds(options.stormSeconds()), server));
         measure(results, "memory", "heap after GC", server, () -> {
             long heap = server.heapAfterGc();
             long jsonBytes = seeded.podJsonBytes() + seeded.nodeJsonBytes();
@@ -166,11 +174,11 @@ public final class ListStormBenchmark {
             memory.put("heap_above_empty_server_over_json", Latencies.round((double) (heap - baselineHeap) / jsonBytes));
             return memory;
         });
-        if (fromCache && options.watchers() > 0) {
-            measure(results, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
-                    () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(), options.watchRate(),
-                            Duration.ofSeconds(options.watchSeconds()), server));
-        }
+        // Last: a storm the server cannot keep up with leaves abandoned requests behind.
+        measure(results, "d_node_group_storm", "(d) node-group storm: " + options.stormClients() + " clients for "
+                        + options.stormSeconds() + " s", server,
+                () -> new NodeGroupStorm(http, seeded.groups()).run(options.stormClients(),
+                        Duration.ofSeconds(options.stormSeconds()), server));
         return results;
     }
 
@@ -224,7 +232,11 @@ public final class ListStormBenchmark {
             bytes = answer.bytes();
         }
         ObjectNode json = latencies.toJson();
-        json.put(cold ? "cold_sample_only" : "warm_up_ms", cold ? true : Latencies.round(first.nanos() / 1e6));
+        if (cold) {
+            json.put("cold_sample_only", true);
+        } else {
+            json.put("warm_up_ms", Latencies.round(first.nanos() / 1e6));
+        }
         json.put("status", first.status());
         json.put("response_bytes", bytes);
         return json;
@@ -235,11 +247,9 @@ public final class ListStormBenchmark {
             throws Exception {
         Random random = new Random(11);
         ObjectMapper plain = new ObjectMapper();
-        JsonNode sample = plain.readTree(http.getString(query.apply(new Random(5))));
+        // The sample, read whole to count its items, is also the warm-up.
+        JsonNode sample = plain.readTree(http.getString(query.apply(new Random(5)), NodeGroupStorm.REQUEST_TIMEOUT));
         int sampleItems = sample.path("items").size();
-        for (int i = 0; i < 5; i++) {
-            http.get(query.apply(random), HttpLists.JSON, NodeGroupStorm.REQUEST_TIMEOUT);
-        }
         Latencies latencies = new Latencies();
         long end = System.nanoTime() + Duration.ofSeconds(options.pointSeconds()).toNanos();
         for (int i = 0; i < options.pointLists() && System.nanoTime() < end; i++) {
@@ -278,12 +288,19 @@ public final class ListStormBenchmark {
             target(targets, "(d) storm " + list + " p99, cache on", "<= 50 ms", p99On, 50, true);
             target(targets, "(d) storm " + list + " p99, off over on", ">= 50x", p99Off / p99On, 50, false);
         }
-        JsonNode fanOut = on.path("watch_fan_out");
+        JsonNode fanOut = report.path("watch_fan_out");
         if (!fanOut.isMissingNode()) {
             target(targets, "watch fan-out delivery p99", "<= 100 ms", fanOut.path("delivery_p99_ms").asDouble(), 100, true);
         }
+        double memory = on.path("memory").path("heap_above_empty_server_over_json").asDouble();
         target(targets, "server heap after GC above an empty server's, over stored JSON, cache on", "<= 1.5x",
-                on.path("memory").path("heap_above_empty_server_over_json").asDouble(), 1.5, true);
+                memory, 1.5, true);
+        if (memory < 0.5) {
+            // Under half the JSON: the server keeps no copy of the objects, so there is no cache to judge.
+            ObjectNode last = (ObjectNode) targets.get(targets.size() - 1);
+            last.putNull("met");
+            last.put("why", "the server holds no copy of the objects (no watch cache): nothing to judge");
+        }
         return targets;
     }
 
