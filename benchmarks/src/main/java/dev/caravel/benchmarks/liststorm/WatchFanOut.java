@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Watchers start from the resourceVersion of a list taken just before, so they get no initial
  * events. Patches are issued open-loop on a fixed schedule, at most 64 in flight; the rate
- * reached is reported. Deliveries still missing 30 s after the last patch are counted as lost.
+ * reached is reported, and no patch is sent after twice the planned time. Deliveries still
+ * missing 30 s after the last patch are counted as lost.
  */
 final class WatchFanOut {
 
@@ -108,7 +109,10 @@ final class WatchFanOut {
 
             Duration cpuBefore = server.cpuTime();
             long start = System.nanoTime();
-            int updates = (int) (updatesPerSecond * length.toSeconds());
+            int planned = (int) (updatesPerSecond * length.toSeconds());
+            // A server that cannot keep the rate must not stretch the run without bound.
+            long stopIssuing = start + 2 * length.toNanos();
+            int updates = 0;
             Semaphore inFlight = new Semaphore(64);
             Random random = new Random(7);
             AtomicInteger failedPatches = new AtomicInteger();
@@ -116,7 +120,7 @@ final class WatchFanOut {
             int watchersPerNode = watchers / nodes;
             int extra = watchers % nodes;
             long expected = 0;
-            for (int u = 0; u < updates; u++) {
+            for (int u = 0; u < planned && System.nanoTime() < stopIssuing; u++, updates++) {
                 long due = start + (long) (u * 1e9 / updatesPerSecond);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -124,12 +128,14 @@ final class WatchFanOut {
                 }
                 int pod = random.nextInt(pods);
                 int node = pod % nodes;
+                if (!inFlight.tryAcquire(Math.max(1, stopIssuing - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    break;
+                }
                 expected += watchersPerNode + (node < extra ? 1 : 0);
-                inFlight.acquire();
                 String body = "{\"metadata\":{\"annotations\":{\"" + STAMP + "\":\"" + System.nanoTime() + "\"}}}";
                 patches.add(http.client().sendAsync(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/namespaces/"
                                         + ClusterSeed.namespace(pod) + "/pods/" + ClusterSeed.podName(pod) + "?fieldManager=bench"))
-                                .header("Content-Type", "application/merge-patch+json")
+                                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/merge-patch+json")
                                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
                             inFlight.release();
@@ -146,6 +152,7 @@ final class WatchFanOut {
             }
             double cpu = (server.cpuTime().toNanos() - cpuBefore.toNanos()) / 1e9;
             double wall = (System.nanoTime() - start) / 1e9;
+            json.put("updates_planned", planned);
             json.put("updates", updates);
             json.put("failed_updates", failedPatches.get());
             json.put("update_rate_reached_per_s", Latencies.round(updates / patchSeconds));
