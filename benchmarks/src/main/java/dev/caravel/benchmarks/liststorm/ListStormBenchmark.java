@@ -28,13 +28,14 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code ./scripts/benchmark liststorm [--nodes N] [--pods N] [--storm-seconds S]
  * [--storm-clients N] [--watchers N] [--watch-rate N] [--watch-seconds S] [--server-heap-mb MB]
- * [--output FILE]}; defaults are the issue's sizes; the smoke size is
+ * [--output FILE] [--seeded-store DIR] [--fan-out-only]}; defaults are the issue's sizes; the smoke size is
  * {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
  */
 public final class ListStormBenchmark {
 
     record Options(int nodes, int pods, int stormSeconds, int stormClients, int watchers, int watchRate,
-                   int watchSeconds, int serverHeapMb, int listRepeats, int pointLists, int pointSeconds, Path output) {
+                   int watchSeconds, int serverHeapMb, int listRepeats, int pointLists, int pointSeconds, Path output,
+                   Path seededStore, boolean fanOutOnly) {
         static Options parse(String[] args) {
             int nodes = 5_000;
             int pods = 150_000;
@@ -48,6 +49,8 @@ public final class ListStormBenchmark {
             int pointLists = 2_000;
             int pointSeconds = 30;
             Path output = null;
+            Path seededStore = null;
+            boolean fanOutOnly = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -62,11 +65,13 @@ public final class ListStormBenchmark {
                     case "--point-lists" -> pointLists = Integer.parseInt(args[++i]);
                     case "--point-seconds" -> pointSeconds = Integer.parseInt(args[++i]);
                     case "--output" -> output = Path.of(args[++i]);
+                    case "--seeded-store" -> seededStore = Path.of(args[++i]);
+                    case "--fan-out-only" -> fanOutOnly = true;
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
             return new Options(nodes, pods, stormSeconds, stormClients, watchers, watchRate, watchSeconds, heapMb,
-                    listRepeats, pointLists, pointSeconds, output);
+                    listRepeats, pointLists, pointSeconds, output, seededStore, fanOutOnly);
         }
     }
 
@@ -92,9 +97,17 @@ public final class ListStormBenchmark {
 
         Path root = Files.createTempDirectory("caravel-liststorm");
         try {
-            Path store = root.resolve("rocksdb");
-            progress("seeding " + options.nodes() + " nodes and " + options.pods() + " pods into " + store);
-            ClusterSeed.Seeded seeded = ClusterSeed.seed(store, options.nodes(), options.pods());
+            Path store = options.seededStore() != null ? options.seededStore() : root.resolve("rocksdb");
+            ClusterSeed.Seeded seeded;
+            if (options.seededStore() != null) {
+                // A store an earlier run seeded with the same --nodes and --pods (kept when that run was killed).
+                progress("reusing the store seeded in " + store);
+                seeded = new ClusterSeed.Seeded(options.nodes(), options.pods(), ClusterSeed.groups(options.nodes()),
+                        0, 0, 0, 0, 0);
+            } else {
+                progress("seeding " + options.nodes() + " nodes and " + options.pods() + " pods into " + store);
+                seeded = ClusterSeed.seed(store, options.nodes(), options.pods());
+            }
             progress("baseline: the server's heap on an empty store");
             Path empty = root.resolve("empty");
             try (ServerProcess server = ServerProcess.start(empty, true, options.serverHeapMb())) {
@@ -105,7 +118,7 @@ public final class ListStormBenchmark {
             report.set("seed", seed);
 
             ObjectNode modes = report.putObject("modes");
-            for (boolean fromCache : new boolean[] {true, false}) {
+            for (boolean fromCache : options.fanOutOnly() ? new boolean[0] : new boolean[] {true, false}) {
                 String mode = fromCache ? "cache_on" : "cache_off";
                 progress("mode " + mode + ": starting the server (" + options.serverHeapMb() + " MB heap)");
                 try (ServerProcess server = ServerProcess.start(store, fromCache, options.serverHeapMb());
