@@ -185,7 +185,7 @@ public final class HttpServer implements AutoCloseable {
                 upgradeToWebSocket(ctx, msg);
                 return;
             }
-            ApiRequest request = toApiRequest(msg);
+            ApiRequest request = toApiRequest(msg, ctx.channel());
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             boolean head = msg.method().name().equals("HEAD");
             handlers.execute(() -> respond(ctx, request, keepAlive, head));
@@ -224,7 +224,7 @@ public final class HttpServer implements AutoCloseable {
                         return false;
                     }
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
-                    return true;
+                    return awaitWritable(channel);
                 }
 
                 @Override
@@ -253,7 +253,7 @@ public final class HttpServer implements AutoCloseable {
          * sends it. A non-streamed answer (an error Status) is sent as one message, then close.
          */
         private void upgradeToWebSocket(ChannelHandlerContext ctx, FullHttpRequest msg) {
-            ApiRequest request = toApiRequest(msg);
+            ApiRequest request = toApiRequest(msg, ctx.channel());
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                     "ws://" + msg.headers().get(HttpHeaderNames.HOST, "localhost") + msg.uri(),
                     "v4.channel.k8s.io,channel.k8s.io,base64.channel.k8s.io", false, MAX_REQUEST_BODY_BYTES)
@@ -285,9 +285,19 @@ public final class HttpServer implements AutoCloseable {
                                     if (!channel.isActive()) {
                                         return false;
                                     }
-                                    int length = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
-                                    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, 0, length)));
-                                    return true;
+                                    // One frame per line: a chunk may carry several watch events, and a
+                                    // WebSocket client reads one event per frame.
+                                    int start = 0;
+                                    for (int i = 0; i <= chunk.length; i++) {
+                                        if (i == chunk.length || chunk[i] == '\n') {
+                                            if (i > start) {
+                                                channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(chunk, start, i - start)));
+                                            }
+                                            start = i + 1;
+                                        }
+                                    }
+                                    channel.flush();
+                                    return awaitWritable(channel);
                                 }
 
                                 @Override
@@ -318,8 +328,12 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** The Status answer for a failure; a failure that is not a StatusException is a bug and is logged as one. */
-    static ApiResponse errorResponse(ApiRequest request, Throwable e) {
+    /**
+     * The Status answer for a failure; a failure that is not a StatusException is a bug and is
+     * logged as one. Public for the stages that must still add to an error's answer (the audit
+     * stage's Audit-Id header).
+     */
+    public static ApiResponse errorResponse(ApiRequest request, Throwable e) {
         Status status = StatusException.statusOf(e);
         if (!(e instanceof StatusException)) {
             log.error("apiserver.http: bug: {} failed with an unexpected error", request, e);
@@ -343,18 +357,66 @@ public final class HttpServer implements AutoCloseable {
                 ? out.headers().get("Cache-Control") : "no-cache, private");
     }
 
-    private static ApiRequest toApiRequest(FullHttpRequest msg) {
+    private static ApiRequest toApiRequest(FullHttpRequest msg, Channel channel) {
         String uri = msg.uri();
         int q = uri.indexOf('?');
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String rawQuery = q < 0 ? "" : uri.substring(q + 1);
         String path = QueryStringDecoder.decodeComponent(rawPath);
         Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, List<String>> repeated = null;
         for (Map.Entry<String, String> h : msg.headers()) {
-            headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            String first = headers.putIfAbsent(name, h.getValue());
+            if (first != null) {
+                // Rare (Impersonate-Group, Warning...): only then is a second map built.
+                if (repeated == null) {
+                    repeated = new LinkedHashMap<>();
+                }
+                repeated.computeIfAbsent(name, n -> new java.util.ArrayList<>(List.of(first))).add(h.getValue());
+            }
         }
         ByteBuf content = msg.content();
         byte[] body = ByteBufUtil.getBytes(content);
-        return ApiRequest.of(msg.method().name(), path, rawQuery, headers, body);
+        ApiRequest request = ApiRequest.of(msg.method().name(), path, rawQuery, headers, body)
+                .withRemoteAddress(remoteAddress(channel));
+        return repeated == null ? request : request.withRepeatedHeaders(repeated);
     }
+
+    /** The peer's IP literal; an HTTP/2 stream's channel has none of its own, its parent connection has. */
+    private static String remoteAddress(Channel channel) {
+        for (Channel c = channel; c != null; c = c.parent()) {
+            if (c.remoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null) {
+                return io.netty.util.NetUtil.toAddressString(peer.getAddress());
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Flow control for streams: waits (on the stream's virtual thread) while the channel's outbound
+     * buffer is above its high-water mark, so a client that does not read holds back its own stream
+     * instead of growing the server's memory; the watch cache then sees that watcher fall behind and
+     * ends it. False once the client has gone.
+     */
+    static boolean awaitWritable(io.netty.channel.Channel channel) {
+        long deadline = System.nanoTime() + STALLED_CLIENT_NANOS;
+        while (channel.isActive() && !channel.isWritable()) {
+            if (System.nanoTime() > deadline) {
+                // A client that has read nothing for this long is gone in all but name.
+                channel.close();
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return channel.isActive();
+    }
+
+    /** How long a stream waits for a client that reads nothing before closing its connection. */
+    private static final long STALLED_CLIENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 }

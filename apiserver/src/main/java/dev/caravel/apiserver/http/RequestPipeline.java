@@ -8,12 +8,18 @@ import java.util.Objects;
 
 /**
  * The stages a request runs through, listed in the order they run (DESIGN.md, "the path of a
- * request"). Only the stages that exist are here; authentication, audit, priority and fairness
- * and authorization slot in after {@link #REQUEST_INFO} when they are built.
+ * request"). Only the stages that exist are here; authentication slots in before audit, priority
+ * and fairness and authorization after it, when they are built.
  *
  * <pre>
- *   request info  ▶ handler (non-resource endpoints, or the resource's REST handler)
+ *   request info  ▶ audit (audit ID, RequestReceived ... ResponseComplete)
+ *                 ▶ request metrics (apiserver_request_total, apiserver_request_duration_seconds)
+ *                 ▶ handler (metrics, non-resource endpoints, or the resource's REST handler)
  * </pre>
+ *
+ * <p>Audit comes right after request info, as in kube-apiserver (after authentication there),
+ * because the policy decides on the verb, resource and namespace; it turns later failures into
+ * their Status answers itself, so that every answer carries the Audit-Id header.
  *
  * <p>Errors are not handled here: a stage throws and {@link HttpServer} writes the Status.
  */
@@ -34,6 +40,21 @@ public final class RequestPipeline {
         Objects.requireNonNull(handler, "handler");
         return new RequestPipeline(List.of(
                 REQUEST_INFO,
+                handler));
+    }
+
+    /**
+     * The pipeline of the diagram: request info, {@code audit}, {@code requestMetrics}, then
+     * {@code handler}.
+     */
+    public static RequestPipeline of(Stage audit, Stage requestMetrics, Stage handler) {
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(requestMetrics, "requestMetrics");
+        Objects.requireNonNull(handler, "handler");
+        return new RequestPipeline(List.of(
+                REQUEST_INFO,
+                audit,
+                requestMetrics,
                 handler));
     }
 

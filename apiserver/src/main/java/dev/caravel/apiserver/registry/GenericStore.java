@@ -9,12 +9,17 @@ import dev.caravel.apiserver.api.Status;
 import dev.caravel.apiserver.api.StatusDetails;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StorageOperation;
+import dev.caravel.apiserver.cache.CachedObject;
+import dev.caravel.apiserver.cache.CachedReads;
+import dev.caravel.apiserver.cache.ListResult;
+import dev.caravel.apiserver.cache.WatchCache;
 import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.request.DeleteOptions;
 import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.Preconditions;
-import dev.caravel.apiserver.request.ResourceVersionMatch;
+import dev.caravel.apiserver.request.PropagationPolicy;
 import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.selection.SelectableFields;
 import dev.caravel.apiserver.validation.ObjectMetaValidator;
 import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.storage.ByteKeys;
@@ -22,21 +27,18 @@ import dev.caravel.storage.Compare;
 import dev.caravel.storage.KeyValue;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.Op;
-import dev.caravel.storage.OpResult;
-import dev.caravel.storage.RangeRequest;
 import dev.caravel.storage.StorageException;
 import dev.caravel.storage.TxnRequest;
 import dev.caravel.storage.TxnResponse;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -64,6 +66,10 @@ public final class GenericStore {
     private final GroupResource resource;
     private final FieldManager mainFields;
     private final FieldManager statusFields;
+    private final CachedObject.TypeMeta typeMeta;
+    private final CachedReads reads;
+    /** Whether the watch cache's reflector runs; started once, on server start or first read. */
+    private volatile boolean cacheStarted;
 
     /** What a write went through: the main resource or a subresource that writes part of it. */
     public enum Target { MAIN, STATUS, FINALIZE }
@@ -79,6 +85,15 @@ public final class GenericStore {
     public record Deletion(ObjectNode object, boolean deleted) {}
 
     public GenericStore(KeyValueStore kv, ResourceStrategy strategy, ObjectValidator validator, Clock clock) {
+        this(kv, strategy, validator, clock, true, WatchCache.Config.defaults());
+    }
+
+    /**
+     * @param consistentListFromCache whether lists without a resourceVersion are served from the
+     *                                watch cache once it has caught up (see {@link CachedReads})
+     */
+    public GenericStore(KeyValueStore kv, ResourceStrategy strategy, ObjectValidator validator, Clock clock,
+                        boolean consistentListFromCache, WatchCache.Config cacheConfig) {
         this.kv = kv;
         this.strategy = strategy;
         this.validator = validator;
@@ -88,6 +103,12 @@ public final class GenericStore {
         FieldManager fields = FieldManager.forKind(strategy.definition().groupVersionKind());
         this.mainFields = strategy.hasStatusSubresource() ? fields.withResetFields(FieldManager.STATUS) : fields;
         this.statusFields = fields.withSubresource("status");
+        ResourceDefinition definition = strategy.definition();
+        this.typeMeta = new CachedObject.TypeMeta(definition.kind(), definition.groupVersion().toString());
+        WatchCache cache = new WatchCache(kv, keys.prefix(""),
+                SelectableFields.of(definition.group(), definition.kind(), definition.namespaced()), typeMeta,
+                resource, cacheConfig);
+        this.reads = new CachedReads(kv, cache, consistentListFromCache);
     }
 
     public ResourceStrategy strategy() {
@@ -125,72 +146,41 @@ public final class GenericStore {
     }
 
     /**
-     * A list as Kubernetes answers it: {@code {"kind":"ConfigMapList","apiVersion":"v1",
-     * "metadata":{"resourceVersion":"12","continue":"..."},"items":[...]}}, items without kind
-     * and apiVersion. With a limit, the continue token is base64 of
-     * {@code {"v":"meta.k8s.io/v1","rv":12,"start":"<key after the prefix>\u0000"}}, Kubernetes' own.
+     * One page of a list as Kubernetes answers it, from the watch cache or from storage as
+     * {@link CachedReads} decides; written with {@link ListResult#toJson} as
+     * {@code {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"12","continue":"..."},"items":[...]}},
+     * items without kind and apiVersion. The continue token is Kubernetes' own (see {@link ContinueToken}).
      */
+    public ListResult listPage(String namespace, ListOptions options) {
+        return reads().list(keys.prefix(namespace), options);
+    }
+
+    /** {@link #listPage} as a tree, for the callers that change it. */
     public ObjectNode list(String namespace, ListOptions options) {
-        String prefix = keys.prefix(namespace);
-        long revision = 0;
-        String start = prefix;
-        if (!options.continueToken().isEmpty()) {
-            ContinueToken token = ContinueToken.decode(options.continueToken());
-            revision = token.revision();
-            start = prefix + token.start();
-        } else if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")
-                && options.resourceVersionMatch() == ResourceVersionMatch.EXACT) {
-            revision = options.resourceVersionNumber();
-        }
-        ArrayNode items = JsonNodeFactory.instance.arrayNode();
-        byte[] end = ByteKeys.prefixEnd(ByteKeys.utf8(prefix));
-        byte[] from = ByteKeys.utf8(start);
-        long limit = options.limit();
-        String continueToken = "";
-        try {
-            while (true) {
-                RangeRequest range = RangeRequest.interval(from, end).atRevision(revision);
-                long batch = limit > 0 ? Math.max(limit - items.size(), 1) : 0;
-                OpResult.RangeResult result = kv.range(batch > 0 ? range.withLimit(batch) : range);
-                if (revision == 0) {
-                    revision = result.revision();
-                }
-                KeyValue last = null;
-                for (KeyValue item : result.kvs()) {
-                    last = item;
-                    ObjectNode object = StoredObjects.read(item);
-                    if (StoredObjects.matches(object, options.labelSelector(), options.fieldSelector())) {
-                        object.remove("kind");
-                        object.remove("apiVersion");
-                        items.add(object);
-                    }
-                }
-                if (!result.more() || last == null) {
-                    break;
-                }
-                from = ByteKeys.utf8(last.keyUtf8() + "\u0000");
-                if (limit > 0 && items.size() >= limit) {
-                    continueToken = new ContinueToken(revision,
-                            last.keyUtf8().substring(prefix.length()) + "\u0000").encode();
-                    break;
+        return listPage(namespace, options).toTree(typeMeta);
+    }
+
+    /** The kind and apiVersion this resource's objects are written with. */
+    public CachedObject.TypeMeta typeMeta() {
+        return typeMeta;
+    }
+
+    /** The reads of this resource, its watch cache started on first use. */
+    public CachedReads reads() {
+        if (!cacheStarted) {
+            synchronized (this) {
+                if (!cacheStarted) {
+                    reads.cache().start();
+                    cacheStarted = true;
                 }
             }
-        } catch (StorageException e) {
-            if (e.kind() == StorageException.Kind.COMPACTED && !options.continueToken().isEmpty()) {
-                throw StatusException.continueExpired();
-            }
-            throw StatusException.fromStorage(e, resource, StorageOperation.LIST);
         }
-        ObjectNode list = JsonNodeFactory.instance.objectNode();
-        list.put("kind", definition().kind() + "List");
-        list.put("apiVersion", definition().groupVersion().toString());
-        ObjectNode metadata = list.putObject("metadata");
-        metadata.put("resourceVersion", Long.toString(revision));
-        if (!continueToken.isEmpty()) {
-            metadata.put("continue", continueToken);
-        }
-        list.set("items", items);
-        return list;
+        return reads;
+    }
+
+    /** Stops the watch cache (its watchers end). */
+    public synchronized void closeCache() {
+        reads.cache().close();
     }
 
     // ---- create -------------------------------------------------------------------------------
@@ -319,7 +309,7 @@ public final class GenericStore {
             if (dryRun) {
                 return updated;
             }
-            boolean finished = updated.path("metadata").hasNonNull("deletionTimestamp") && !hasFinalizers(updated);
+            boolean finished = finishesDeletion(updated, live);
             List<Compare> compares = new ArrayList<>(List.of(Compare.modRevisionEquals(key, current.modRevision())));
             List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated))));
             List<String> held = strategy.reservations(live);
@@ -395,6 +385,17 @@ public final class GenericStore {
         return copy;
     }
 
+    /**
+     * Kubernetes' shouldDeleteDuringUpdate: an update that removes the last finalizer of an object
+     * marked for deletion deletes it, unless a grace period is still running (a terminating pod
+     * whose kubelet has not finished: updates to it must not end it early).
+     */
+    private static boolean finishesDeletion(JsonNode updated, JsonNode live) {
+        return live.path("metadata").hasNonNull("deletionTimestamp")
+                && hasFinalizers(live) && !hasFinalizers(updated)
+                && live.path("metadata").path("deletionGracePeriodSeconds").asLong(0) <= 0;
+    }
+
     private static boolean hasFinalizers(JsonNode object) {
         return object.path("metadata").path("finalizers").size() > 0
                 || (object.path("kind").asText().equals("Namespace") && NamespaceStrategy.hasSpecFinalizers(object));
@@ -403,9 +404,18 @@ public final class GenericStore {
     // ---- delete -------------------------------------------------------------------------------
 
     /**
-     * Deletes an object. One with finalizers (a namespace: with {@code spec.finalizers}) is only
-     * marked: deletionTimestamp, deletionGracePeriodSeconds 0, and a namespace goes Terminating;
-     * it goes when an update removes the last finalizer.
+     * Deletes an object as Kubernetes' Store.Delete does, after rest.BeforeDelete:
+     * <ul>
+     *   <li>a resource with graceful deletion (pods, {@link ResourceStrategy#gracePeriod}) is first
+     *       marked: deletionTimestamp = now + grace, deletionGracePeriodSeconds = grace; it stays
+     *       while the grace is above 0 (the kubelet, or Caravel's stand-in controller, finishes it
+     *       with a delete of grace 0); a later delete may shorten the grace, never lengthen it,
+     *       and one that does not shorten it leaves the object as it is;</li>
+     *   <li>an object with finalizers (a namespace: with {@code spec.finalizers}) is only marked,
+     *       deletionTimestamp now and grace 0, and a namespace goes Terminating; it goes when an
+     *       update removes the last finalizer;</li>
+     *   <li>anything else is deleted at once.</li>
+     * </ul>
      */
     public Deletion delete(String namespace, String name, DeleteOptions options) {
         String keyText = keys.key(namespace, name);
@@ -417,32 +427,34 @@ public final class GenericStore {
             }
             ObjectNode live = StoredObjects.read(current);
             checkPreconditions(options.preconditions(), live, keyText, name);
-            Op write;
-            ObjectNode result;
-            boolean deleted;
-            if (hasFinalizers(live)) {
-                if (live.path("metadata").hasNonNull("deletionTimestamp")) {
-                    return new Deletion(live, false);
-                }
-                result = live.deepCopy();
-                ObjectNode metadata = result.withObjectProperty("metadata");
-                metadata.put("deletionTimestamp", timestamp(clock.instant()));
-                metadata.put("deletionGracePeriodSeconds", 0);
-                if (strategy instanceof NamespaceStrategy) {
-                    result.withObjectProperty("status").put("phase", "Terminating");
-                }
-                write = Op.put(key, StoredObjects.write(result));
-                deleted = false;
+            ObjectNode result = live.deepCopy();
+            Graceful graceful = beforeDelete(result, options.gracePeriodSeconds());
+            if (graceful == Graceful.PENDING) {
+                return new Deletion(live, false);
+            }
+            // finalizers cannot be changed through DeleteOptions once a graceful deletion is pending
+            setGarbageCollectionFinalizers(result, options);
+            boolean pendingFinalizers = hasFinalizers(result);
+            boolean deleteNow;
+            if (graceful == Graceful.MARKED) {
+                deleteNow = !pendingFinalizers && result.path("metadata").path("deletionGracePeriodSeconds").asLong() == 0;
+            } else if (pendingFinalizers) {
+                markAsDeleting(result);
+                deleteNow = false;
             } else {
-                result = live;
-                write = Op.delete(key);
-                deleted = true;
+                deleteNow = true;
+            }
+            if (!deleteNow && strategy instanceof NamespaceStrategy) {
+                result.withObjectProperty("status").put("phase", "Terminating");
+            }
+            if (!deleteNow && result.equals(live)) {
+                return new Deletion(live, false);
             }
             if (options.dryRun()) {
-                return new Deletion(result, deleted);
+                return new Deletion(result, deleteNow);
             }
-            List<Op> writes = new ArrayList<>(List.of(write));
-            if (deleted) {
+            List<Op> writes = new ArrayList<>(List.of(deleteNow ? Op.delete(key) : Op.put(key, StoredObjects.write(result))));
+            if (deleteNow) {
                 for (String reserved : strategy.reservations(live)) {
                     writes.add(Op.delete(ByteKeys.utf8(reserved)));
                 }
@@ -450,10 +462,148 @@ public final class GenericStore {
             TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
                     writes, List.of()), StorageOperation.DELETE);
             if (response.succeeded()) {
-                if (!deleted) {
+                if (!deleteNow) {
                     result.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
                 }
-                return new Deletion(result, deleted);
+                return new Deletion(result, deleteNow);
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
+            }
+        }
+    }
+
+    /** The garbage collector's finalizers: dependents orphaned, or deleted before their owner (foreground). */
+    public static final String ORPHAN_FINALIZER = "orphan";
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
+    /**
+     * Kubernetes' deletionFinalizersForGarbageCollection: the delete's propagation policy (or
+     * the deprecated orphanDependents) decides, else a finalizer already there, else the default,
+     * which is Background (no finalizer) for every resource Caravel serves. Orphan adds
+     * {@value #ORPHAN_FINALIZER}, Foreground {@value #FOREGROUND_FINALIZER}; the other is removed.
+     */
+    private static void setGarbageCollectionFinalizers(ObjectNode object, DeleteOptions options) {
+        List<String> finalizers = new ArrayList<>();
+        object.path("metadata").path("finalizers").forEach(f -> finalizers.add(f.asText()));
+        boolean orphan;
+        boolean foreground;
+        if (options.orphanDependents() != null) {
+            orphan = options.orphanDependents();
+            foreground = false;
+        } else if (options.propagationPolicy() != null) {
+            orphan = options.propagationPolicy() == PropagationPolicy.ORPHAN;
+            foreground = options.propagationPolicy() == PropagationPolicy.FOREGROUND;
+        } else {
+            int orphanAt = finalizers.indexOf(ORPHAN_FINALIZER);
+            int foregroundAt = finalizers.indexOf(FOREGROUND_FINALIZER);
+            // the first of the two present wins, as the reference's loop over finalizers decides
+            orphan = orphanAt >= 0 && (foregroundAt < 0 || orphanAt < foregroundAt);
+            foreground = foregroundAt >= 0 && !orphan;
+        }
+        List<String> wanted = new ArrayList<>(finalizers);
+        wanted.removeIf(f -> f.equals(ORPHAN_FINALIZER) || f.equals(FOREGROUND_FINALIZER));
+        if (orphan) {
+            wanted.add(ORPHAN_FINALIZER);
+        }
+        if (foreground) {
+            wanted.add(FOREGROUND_FINALIZER);
+        }
+        if (new java.util.HashSet<>(wanted).equals(new java.util.HashSet<>(finalizers))) {
+            return;
+        }
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        if (wanted.isEmpty()) {
+            metadata.remove("finalizers");
+        } else {
+            ArrayNode array = metadata.putArray("finalizers");
+            wanted.forEach(array::add);
+        }
+    }
+
+    /** What rest.BeforeDelete decided: not graceful, marked for a graceful delete, or one already pending. */
+    private enum Graceful { NO, MARKED, PENDING }
+
+    /**
+     * Kubernetes' rest.BeforeDelete on {@code object} (changed in place when MARKED). A negative
+     * requested grace counts as 1 second, as in the reference.
+     */
+    private Graceful beforeDelete(ObjectNode object, Long requestedGrace) {
+        Long grace = requestedGrace != null && requestedGrace < 0 ? Long.valueOf(1) : requestedGrace;
+        OptionalLong period = strategy.gracePeriod(object, grace);
+        if (period.isEmpty()) {
+            return Graceful.NO;
+        }
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        String deletionTimestamp = StoredObjects.text(object, "metadata", "deletionTimestamp");
+        if (!deletionTimestamp.isEmpty()) {
+            long current = metadata.path("deletionGracePeriodSeconds").asLong(0);
+            if (current <= 0) {
+                // marked with grace 0 (finalizers pending, or a delete that failed half way): go on at once
+                return Graceful.NO;
+            }
+            if (grace == null || grace >= current) {
+                return Graceful.PENDING;
+            }
+            Instant shortened = Instant.parse(deletionTimestamp).minusSeconds(current).plusSeconds(grace);
+            metadata.put("deletionTimestamp", timestamp(shortened));
+            metadata.put("deletionGracePeriodSeconds", grace.longValue());
+            return Graceful.MARKED;
+        }
+        metadata.put("deletionTimestamp", timestamp(clock.instant().plusSeconds(period.getAsLong())));
+        metadata.put("deletionGracePeriodSeconds", period.getAsLong());
+        bumpGeneration(metadata);
+        return Graceful.MARKED;
+    }
+
+    /** Kubernetes' markAsDeleting: an object kept by its finalizers is marked now, with grace 0. */
+    private void markAsDeleting(ObjectNode object) {
+        ObjectNode metadata = object.withObjectProperty("metadata");
+        String existing = StoredObjects.text(object, "metadata", "deletionTimestamp");
+        Instant now = clock.instant();
+        if (existing.isEmpty()) {
+            bumpGeneration(metadata);
+        }
+        if (existing.isEmpty() || Instant.parse(existing).isAfter(now)) {
+            metadata.put("deletionTimestamp", timestamp(now));
+        }
+        metadata.put("deletionGracePeriodSeconds", 0);
+    }
+
+    /** The first deletion mark is a change of the object's intent: generation grows, as in the reference. */
+    private static void bumpGeneration(ObjectNode metadata) {
+        long generation = metadata.path("generation").asLong(0);
+        if (generation > 0) {
+            metadata.put("generation", generation + 1);
+        }
+    }
+
+    /**
+     * Writes {@code change} of the stored object around the strategy: no defaults, validation or
+     * managedFields, as Kubernetes' pod binding writes storage directly. {@code change} gets a copy
+     * of the live object, may throw a StatusException, and returns what to store; the
+     * preconditions are checked on each attempt and lost races are retried.
+     */
+    ObjectNode writeDirectly(String namespace, String name, Preconditions preconditions,
+                             UnaryOperator<ObjectNode> change, boolean dryRun) {
+        String keyText = keys.key(namespace, name);
+        byte[] key = ByteKeys.utf8(keyText);
+        for (int attempt = 0; ; attempt++) {
+            KeyValue current = read(keyText, StorageOperation.UPDATE);
+            if (current == null) {
+                throw StatusException.notFound(resource, name);
+            }
+            ObjectNode live = StoredObjects.read(current);
+            checkPreconditions(preconditions, live, keyText, name);
+            ObjectNode updated = change.apply(live.deepCopy());
+            if (dryRun || updated.equals(live)) {
+                return updated;
+            }
+            TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
+                    List.of(Op.put(key, StoredObjects.write(updated))), List.of()), StorageOperation.UPDATE);
+            if (response.succeeded()) {
+                updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
+                return updated;
             }
             if (attempt >= MAX_ATTEMPTS) {
                 throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
@@ -513,30 +663,5 @@ public final class GenericStore {
     /** RFC 3339 in UTC to the second, as metav1.Time is written. */
     static String timestamp(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    /** Kubernetes' list continuation: where the next page starts and the revision the list is read at. */
-    record ContinueToken(long revision, String start) {
-
-        String encode() {
-            ObjectNode token = JsonNodeFactory.instance.objectNode();
-            token.put("v", "meta.k8s.io/v1");
-            token.put("rv", revision);
-            token.put("start", start);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(token.toString().getBytes(StandardCharsets.UTF_8));
-        }
-
-        static ContinueToken decode(String token) {
-            try {
-                JsonNode node = StoredObjects.JSON.readTree(Base64.getUrlDecoder().decode(token));
-                if (!"meta.k8s.io/v1".equals(node.path("v").asText()) || node.path("rv").asLong() <= 0
-                        || node.path("start").asText().contains("..")) {
-                    throw new IllegalArgumentException("not a continue token");
-                }
-                return new ContinueToken(node.path("rv").asLong(), node.path("start").asText());
-            } catch (Exception e) {
-                throw StatusException.badRequest("continue key is not valid: " + e.getMessage());
-            }
-        }
     }
 }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * Pods: created Pending with their QoS class, and a delete answers with the pod (Kubernetes'
- * ReturnDeletedObject).
+ * Pods: created Pending with their QoS class, deleted gracefully once scheduled, and a delete
+ * answers with the pod (Kubernetes' ReturnDeletedObject).
  */
 record PodStrategy(ResourceDefinition definition) implements ResourceStrategy {
 
@@ -23,6 +24,26 @@ record PodStrategy(ResourceDefinition definition) implements ResourceStrategy {
     @Override
     public boolean returnsDeletedObject() {
         return true;
+    }
+
+    /**
+     * The pod strategy's CheckGracefulDelete: the requested grace, else the pod's
+     * terminationGracePeriodSeconds, else 0; but 0 for a pod never scheduled (no kubelet would
+     * stop it) or already Succeeded or Failed (nothing left to stop).
+     */
+    @Override
+    public OptionalLong gracePeriod(JsonNode pod, Long requested) {
+        long period = 0;
+        if (requested != null) {
+            period = requested;
+        } else if (pod.path("spec").path("terminationGracePeriodSeconds").isIntegralNumber()) {
+            period = pod.path("spec").path("terminationGracePeriodSeconds").asLong();
+        }
+        String phase = pod.path("status").path("phase").asText("");
+        if (pod.path("spec").path("nodeName").asText("").isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
+            period = 0;
+        }
+        return OptionalLong.of(period < 0 ? 1 : period);
     }
 
     /**

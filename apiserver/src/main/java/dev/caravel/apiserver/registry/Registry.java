@@ -2,6 +2,7 @@ package dev.caravel.apiserver.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.cache.WatchCache;
 import dev.caravel.apiserver.resource.ResourceCatalogue;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.validation.ObjectValidator;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The stores of the served resources, one {@link GenericStore} per resource and group-version,
  * made on first use from the catalogue.
  */
-public final class Registry {
+public final class Registry implements AutoCloseable {
 
     /** The namespaces every cluster has from its start. */
     public static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
@@ -25,13 +26,27 @@ public final class Registry {
     private final ResourceCatalogue catalogue;
     private final ObjectValidator validator;
     private final Clock clock;
+    private final boolean consistentListFromCache;
+    private final WatchCache.Config cacheConfig;
     private final Map<ResourceDefinition, GenericStore> stores = new ConcurrentHashMap<>();
 
     public Registry(KeyValueStore kv, ResourceCatalogue catalogue, ObjectValidator validator, Clock clock) {
+        this(kv, catalogue, validator, clock, true, WatchCache.Config.defaults());
+    }
+
+    /**
+     * @param consistentListFromCache whether lists without a resourceVersion are served from the
+     *                                watch caches (Kubernetes 1.31+), or from storage
+     * @param cacheConfig             the watch caches' sizes and intervals
+     */
+    public Registry(KeyValueStore kv, ResourceCatalogue catalogue, ObjectValidator validator, Clock clock,
+                    boolean consistentListFromCache, WatchCache.Config cacheConfig) {
         this.kv = kv;
         this.catalogue = catalogue;
         this.validator = validator;
         this.clock = clock;
+        this.consistentListFromCache = consistentListFromCache;
+        this.cacheConfig = cacheConfig;
     }
 
     public ResourceCatalogue catalogue() {
@@ -48,7 +63,37 @@ public final class Registry {
             throw StatusException.internalError("resource " + definition.resource() + " has no storage");
         }
         return stores.computeIfAbsent(definition,
-                d -> new GenericStore(kv, strategyOf(d), validator, clock));
+                d -> new GenericStore(kv, strategyOf(d), validator, clock, consistentListFromCache, cacheConfig));
+    }
+
+    /**
+     * Starts the watch cache of every stored resource, as kube-apiserver does at its start: a
+     * client that wrote an object can then watch from its resourceVersion, which a cache started
+     * later would already have left behind.
+     */
+    public void startWatchCaches() {
+        for (ResourceDefinition definition : catalogue.snapshot().resources()) {
+            if (definition.storageVersion() != null) {
+                store(definition).reads();
+            }
+        }
+    }
+
+    /** Stops every watch cache; their watchers end. The store stays open. */
+    @Override
+    public void close() {
+        stores.values().forEach(GenericStore::closeCache);
+    }
+
+    /** The store of a stored built-in resource, e.g. core v1 {@code pods}. */
+    public GenericStore store(dev.caravel.apiserver.resource.GroupVersion groupVersion, String resource) {
+        return store(catalogue.snapshot().resource(groupVersion, resource)
+                .orElseThrow(() -> StatusException.internalError("resource " + resource + " is not served in " + groupVersion)));
+    }
+
+    /** The store of a core v1 resource ({@code pods}, {@code serviceaccounts}...). */
+    public GenericStore coreStore(String resource) {
+        return store(new dev.caravel.apiserver.resource.GroupVersion("", "v1"), resource);
     }
 
     /** Services need the store to find free cluster IPs and node ports; the rest come from {@link ResourceStrategy#of}. */

@@ -8,6 +8,7 @@ import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.validation.ObjectValidator;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What differs between resources, for the one {@link GenericStore}: Kubernetes'
@@ -43,6 +44,15 @@ public interface ResourceStrategy {
     /** Whether a delete answers with the deleted object instead of a Success Status (pods do). */
     default boolean returnsDeletedObject() {
         return false;
+    }
+
+    /**
+     * Kubernetes' RESTGracefulDeleteStrategy.CheckGracefulDelete: the grace period in seconds a
+     * delete gives {@code object}, from the one requested (null when the client gave none; never
+     * negative); empty for resources deleted at once, which is all but pods.
+     */
+    default OptionalLong gracePeriod(JsonNode object, Long requested) {
+        return OptionalLong.empty();
     }
 
     /** Clears what a client may not set on create: the status, when it is a subresource. */

@@ -11,6 +11,8 @@ import dev.caravel.apiserver.api.Status;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
 import dev.caravel.apiserver.apply.FieldManager;
+import dev.caravel.apiserver.auth.ServiceAccountTokens;
+import dev.caravel.apiserver.cache.ListResult;
 import dev.caravel.apiserver.http.ApiRequest;
 import dev.caravel.apiserver.http.ApiResponse;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
@@ -30,6 +32,7 @@ import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.PatchOptions;
 import dev.caravel.apiserver.request.PatchType;
 import dev.caravel.apiserver.request.RequestInfo;
+import dev.caravel.apiserver.request.RequestUser;
 import dev.caravel.apiserver.request.UpdateOptions;
 import dev.caravel.apiserver.resource.GroupVersion;
 import dev.caravel.apiserver.resource.ResourceDefinition;
@@ -40,9 +43,11 @@ import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.apiserver.validation.StrictJson;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,27 +62,48 @@ public final class RestHandler implements Stage {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String YAML_TYPE = "application/yaml";
     private static final Set<String> OWN_SUBRESOURCES = Set.of("", "status", "scale", "finalize");
+    /** Lists above this many bytes are sent chunked. */
+    private static final int STREAMED_LIST_BYTES = 1 << 20;
+    /**
+     * The chunks' size: under half a G1 region (1 MiB regions below a 2 GiB heap, 2 MiB to 4 GiB),
+     * so they are ordinary young objects, not humongous ones that each take regions of their own.
+     */
+    private static final int LIST_CHUNK_BYTES = 256 * 1024;
+    private static final Set<String> COLLECTION_VERBS = Set.of("list", "watch", "deletecollection");
 
     private final Registry registry;
     private final ObjectValidator validator;
     private final TablePrinter printer;
     private final ProtobufDecoder protobuf;
     private final SchemaCatalogue schemas;
+    private final AnsweredCreates answered;
 
     public RestHandler(Registry registry, ObjectValidator validator, TablePrinter printer, ProtobufDecoder protobuf,
                        SchemaCatalogue schemas) {
+        this(registry, validator, printer, protobuf, schemas, ServiceAccountTokens.inMemory(Clock.systemUTC()));
+    }
+
+    /** @param tokens issues and checks service-account tokens (token requests and reviews) */
+    public RestHandler(Registry registry, ObjectValidator validator, TablePrinter printer, ProtobufDecoder protobuf,
+                       SchemaCatalogue schemas, ServiceAccountTokens tokens) {
         this.registry = registry;
         this.validator = validator;
         this.printer = printer;
         this.protobuf = protobuf;
         this.schemas = schemas;
+        this.answered = new AnsweredCreates(registry, tokens, tokens.clock());
     }
 
     @Override
     public ApiResponse handle(ApiRequest request, Chain next) throws Exception {
         RequestInfo info = request.info();
-        ResourceDefinition definition = registry.catalogue().snapshot()
-                .resource(new GroupVersion(info.apiGroup(), info.apiVersion()), info.resource())
+        Optional<ResourceDefinition> served = registry.catalogue().snapshot()
+                .resource(new GroupVersion(info.apiGroup(), info.apiVersion()), info.resource());
+        Optional<AnsweredCreate> answer = answered.find(info.apiGroup(), info.resource(), info.subresource());
+        if (served.isPresent() && answer.isPresent()) {
+            return answer(request, served.get(), answer.get());
+        }
+        ResourceDefinition definition = served
                 .filter(d -> d.storageVersion() != null)
                 .orElseThrow(NonResourceEndpoints::notFound);
         String subresource = info.subresource();
@@ -85,7 +111,9 @@ public final class RestHandler implements Stage {
                 || (!subresource.isEmpty() && definition.subresource(subresource).isEmpty())) {
             throw NonResourceEndpoints.notFound();
         }
-        boolean named = !info.name().isEmpty();
+        // A list or watch pinned by fieldSelector=metadata.name carries that name for authorization
+        // only: across namespaces it is still a collection request.
+        boolean named = !info.name().isEmpty() && !COLLECTION_VERBS.contains(info.verb());
         if (definition.namespaced() && named && info.namespace().isEmpty()) {
             throw NonResourceEndpoints.notFound();
         }
@@ -96,7 +124,7 @@ public final class RestHandler implements Stage {
             case "get" -> subresource.equals("scale")
                     ? object(request, resource, Scale.of(store.get(namespace, info.name())), 200)
                     : object(request, resource, store.get(namespace, info.name()), 200);
-            case "list" -> list(request, resource, store.list(namespace, ListOptions.fromQuery(request.query())));
+            case "list" -> list(request, store, store.listPage(namespace, ListOptions.fromQuery(request.query())));
             case "watch" -> new WatchHandler(store, printer, JSON).watch(request, namespace,
                     ListOptions.fromQuery(request.query()));
             case "create" -> create(request, store, namespace, info);
@@ -110,6 +138,38 @@ public final class RestHandler implements Stage {
             }
             default -> throw StatusException.methodNotSupported(resource, info.verb());
         };
+    }
+
+    /** A create answered without storing what was sent ({@link AnsweredCreate}): reviews, tokens, bindings. */
+    private ApiResponse answer(ApiRequest request, ResourceDefinition definition, AnsweredCreate endpoint) {
+        RequestInfo info = request.info();
+        GroupResource resource = new GroupResource(definition.group(), info.subresource().isEmpty()
+                ? definition.resource() : definition.resource() + "/" + info.subresource());
+        if (!info.verb().equals("create")) {
+            throw StatusException.methodNotSupported(resource, info.verb());
+        }
+        if (definition.namespaced() && info.namespace().isEmpty()) {
+            throw NonResourceEndpoints.notFound();
+        }
+        if (!info.subresource().isEmpty() && info.name().isEmpty()) {
+            throw NonResourceEndpoints.notFound();
+        }
+        CreateOptions options = CreateOptions.fromQuery(request.query());
+        Decoded decoded = decode(request, endpoint.bodyKind());
+        ObjectNode body = decoded.object();
+        if (definition.namespaced()) {
+            String bodyNamespace = StoredObjects.text(body, "metadata", "namespace");
+            if (bodyNamespace.isEmpty()) {
+                body.withObjectProperty("metadata").put("namespace", info.namespace());
+            } else if (!bodyNamespace.equals(info.namespace())) {
+                throw StatusException.namespaceMismatch();
+            }
+        }
+        List<String> warnings = validator.decode(new ObjectValidator.Target(endpoint.bodyKind(), definition.namespaced()),
+                body, decoded.duplicates(), options.fieldValidation());
+        AnsweredCreate.Answer answer = endpoint.create(new AnsweredCreate.Call(
+                definition.namespaced() ? info.namespace() : "", info.name(), body, options.dryRun(), RequestUser.UNSECURED));
+        return write(answer.code(), answer.body()).withWarnings(warnings);
     }
 
     // ---- writes -------------------------------------------------------------------------------
@@ -173,10 +233,13 @@ public final class RestHandler implements Stage {
             throw StatusException.badRequest("error decoding patch: empty body");
         }
         List<String> warnings = new ArrayList<>();
+        // Server-side apply of a missing object creates it, and kube-apiserver then answers 201.
+        boolean[] created = {false};
         ObjectNode result;
         try {
             result = store.update(namespace, info.name(), live -> {
                 warnings.clear();
+                created[0] = live == null;
                 if (type.isApply()) {
                     if (!(patch instanceof ObjectNode config)) {
                         throw StatusException.badRequest("error decoding YAML: the apply configuration is not an object");
@@ -199,7 +262,8 @@ public final class RestHandler implements Stage {
         } catch (PatchException e) {
             throw new StatusException(Status.failure(e.code(), StatusReason.fromWireName(e.reason()), e.getMessage(), null));
         }
-        return object(request, resource, scale ? Scale.of(result) : result, 200).withWarnings(warnings);
+        int code = created[0] && type.isApply() ? 201 : 200;
+        return object(request, resource, scale ? Scale.of(result) : result, code).withWarnings(warnings);
     }
 
     private static ObjectNode applyPatch(PatchType type, ObjectNode live, JsonNode patch, Schema schema) {
@@ -221,7 +285,10 @@ public final class RestHandler implements Stage {
         GenericStore.Deletion deletion = store.delete(namespace, info.name(), options);
         GroupResource resource = store.strategy().groupResource();
         if (!deletion.deleted() || store.strategy().returnsDeletedObject()) {
-            return object(request, resource, deletion.object(), 200);
+            // kube-apiserver answers 202 only for a pending delete that asked, the deprecated
+            // way, for its dependents to be deleted; every other pending delete is a 200
+            boolean accepted = !deletion.deleted() && Boolean.FALSE.equals(options.orphanDependents());
+            return object(request, resource, deletion.object(), accepted ? 202 : 200);
         }
         return ApiResponse.json(200, store.deletedStatus(deletion.object()).toResponseBody());
     }
@@ -254,19 +321,24 @@ public final class RestHandler implements Stage {
 
     /** The body as an object of the URL's kind: JSON (duplicates noted), YAML or protobuf. */
     private Decoded decode(ApiRequest request, ResourceDefinition definition) {
+        return decode(request, definition.groupVersionKind());
+    }
+
+    /** The body as an object of {@code kind}: JSON (duplicates noted), YAML or protobuf. */
+    private Decoded decode(ApiRequest request, GroupVersionKind kind) {
         String contentType = request.header("content-type").toLowerCase(Locale.ROOT);
-        GroupVersionKind kind = definition.groupVersionKind();
+        GroupVersion kindVersion = new GroupVersion(kind.group(), kind.version());
         Decoded decoded;
         if (contentType.startsWith(ProtobufDecoder.CONTENT_TYPE)) {
             decoded = new Decoded(protobuf.decode(request.body(), kind), List.of());
         } else if (contentType.startsWith(YAML_TYPE)) {
-            decoded = new Decoded(parseJsonOrYaml(request, definition.kind()), List.of());
+            decoded = new Decoded(parseJsonOrYaml(request, kind.kind()), List.of());
         } else if (contentType.isEmpty() || contentType.startsWith("application/json") || contentType.startsWith("*/*")) {
             try {
                 StrictJson.ParsedObject parsed = StrictJson.parse(request.body());
                 decoded = new Decoded(parsed.object(), parsed.duplicateFields());
             } catch (IOException e) {
-                throw StatusException.unrecognizedObject(definition.kind(), e.getMessage(), request.body());
+                throw StatusException.unrecognizedObject(kind.kind(), e.getMessage(), request.body());
             }
         } else {
             throw StatusException.unsupportedMediaType(List.of("application/json", YAML_TYPE,
@@ -275,20 +347,16 @@ public final class RestHandler implements Stage {
         ObjectNode object = decoded.object();
         String apiVersion = StoredObjects.text(object, "apiVersion");
         String objectKind = StoredObjects.text(object, "kind");
-        String expected = definition.groupVersion().toString();
+        String expected = kindVersion.toString();
         if (!apiVersion.isEmpty() && !apiVersion.equals(expected)) {
-            GroupVersion sent = GroupVersion.parse(apiVersion);
-            if (sent.group().equals(definition.group()) && objectKind.equals(definition.kind())) {
-                throw StatusException.apiVersionMismatch(apiVersion, expected);
-            }
             throw StatusException.apiVersionMismatch(apiVersion, expected);
         }
-        if (!objectKind.isEmpty() && !objectKind.equals(definition.kind())) {
+        if (!objectKind.isEmpty() && !objectKind.equals(kind.kind())) {
             throw StatusException.badRequest("the kind of the object (" + objectKind
-                    + ") does not match the expected kind (" + definition.kind() + ")");
+                    + ") does not match the expected kind (" + kind.kind() + ")");
         }
         object.put("apiVersion", expected);
-        object.put("kind", definition.kind());
+        object.put("kind", kind.kind());
         return decoded;
     }
 
@@ -357,6 +425,18 @@ public final class RestHandler implements Stage {
             default -> object;
         };
         return write(code, body);
+    }
+
+    /** A list page: JSON written straight from the cached bytes; the other forms from its tree. */
+    private ApiResponse list(ApiRequest request, GenericStore store, ListResult page) {
+        if (form(request, true) == Form.OBJECT) {
+            if (page.jsonSize(store.typeMeta()) <= STREAMED_LIST_BYTES) {
+                return ApiResponse.json(200, page.toJson(store.typeMeta()));
+            }
+            // A large list goes out in chunks as it is written: never one array of its whole size.
+            return ApiResponse.stream(ApiResponse.JSON, out -> page.writeJson(store.typeMeta(), LIST_CHUNK_BYTES, out::send));
+        }
+        return list(request, store.strategy().groupResource(), page.toTree(store.typeMeta()));
     }
 
     private ApiResponse list(ApiRequest request, GroupResource resource, ObjectNode list) {

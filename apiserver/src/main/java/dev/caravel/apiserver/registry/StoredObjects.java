@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.api.StatusException;
-import dev.caravel.apiserver.selection.FieldSelector;
-import dev.caravel.apiserver.selection.LabelSelector;
 import dev.caravel.storage.KeyValue;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Reading and writing objects as stored: JSON without resourceVersion, which is the mod revision. */
 final class StoredObjects {
@@ -54,19 +50,5 @@ final class StoredObjects {
             node = node.path(p);
         }
         return node.isValueNode() ? node.asText() : "";
-    }
-
-    static Map<String, String> labels(JsonNode object) {
-        Map<String, String> labels = new HashMap<>();
-        object.path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return labels;
-    }
-
-    /** Whether the object is seen through both selectors; fields are read as dotted paths. */
-    static boolean matches(JsonNode object, LabelSelector labels, FieldSelector fields) {
-        if (!labels.isEverything() && !labels.matches(labels(object))) {
-            return false;
-        }
-        return fields.isEverything() || fields.matches(field -> text(object, field.split("\\.")));
     }
 }

@@ -29,4 +29,24 @@ class PodStrategyTest {
         assertThat(qos("{\"containers\":[{\"name\":\"a\",\"resources\":{\"requests\":{\"cpu\":\"100m\"},"
                 + "\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}}]}")).isEqualTo("Burstable");
     }
+
+    private static long grace(String pod, Long requested) throws Exception {
+        return new PodStrategy(null).gracePeriod(JSON.readTree(pod), requested).orElseThrow();
+    }
+
+    @Test
+    void aScheduledPodIsGivenTheRequestedGraceElseItsOwn() throws Exception {
+        String pod = "{\"spec\":{\"nodeName\":\"n\",\"terminationGracePeriodSeconds\":45},\"status\":{\"phase\":\"Running\"}}";
+        assertThat(grace(pod, null)).isEqualTo(45);
+        assertThat(grace(pod, 5L)).isEqualTo(5);
+        assertThat(grace(pod, 0L)).isZero();
+        assertThat(grace("{\"spec\":{\"nodeName\":\"n\"}}", null)).as("no grace of its own").isZero();
+    }
+
+    @Test
+    void aPodNothingRunsIsDeletedWithoutGrace() throws Exception {
+        assertThat(grace("{\"spec\":{\"terminationGracePeriodSeconds\":45}}", 30L)).as("never scheduled").isZero();
+        assertThat(grace("{\"spec\":{\"nodeName\":\"n\",\"terminationGracePeriodSeconds\":45},"
+                + "\"status\":{\"phase\":\"Failed\"}}", null)).as("finished").isZero();
+    }
 }

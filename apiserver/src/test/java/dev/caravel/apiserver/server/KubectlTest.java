@@ -1,5 +1,7 @@
 package dev.caravel.apiserver.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
@@ -162,5 +164,75 @@ class KubectlTest {
         assertThat(ip).matches("10\\.(9[6-9]|10[0-9]|11[01])\\.\\d+\\.\\d+");
         assertThat(ok(null, "-n", "edge", "get", "svc", "proxy").out()).contains("CLUSTER-IP").contains(ip).contains("80/TCP");
         ok(null, "-n", "edge", "delete", "svc", "proxy");
+    }
+
+    @Test
+    void kubectlCreateTokenSendsProtobufAndGetsASignedBoundToken() throws Exception {
+        ok(null, "create", "namespace", "tokens");
+        ok(null, "-n", "tokens", "create", "serviceaccount", "default");
+        String token = ok(null, "-n", "tokens", "create", "token", "default").out().trim();
+        JsonNode claims = claims(token);
+        assertThat(claims.path("sub").asText()).isEqualTo("system:serviceaccount:tokens:default");
+        assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(3600);
+
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: p
+                  namespace: tokens
+                spec:
+                  serviceAccountName: default
+                  containers:
+                  - name: c
+                    image: busybox
+                """, "apply", "-f", "-");
+        String bound = ok(null, "-n", "tokens", "create", "token", "default", "--audience", "x", "--duration", "1h",
+                "--bound-object-kind", "Pod", "--bound-object-name", "p").out().trim();
+        JsonNode boundClaims = claims(bound);
+        assertThat(boundClaims.path("aud").get(0).asText()).isEqualTo("x");
+        assertThat(boundClaims.path("kubernetes.io").path("pod").path("name").asText()).isEqualTo("p");
+
+        Result missing = kubectl(null, "-n", "tokens", "create", "token", "nobody");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("serviceaccounts \"nobody\" not found");
+    }
+
+    @Test
+    void kubectlAuthCanIListAndWhoamiAnswerForTheUnsecuredUser() throws Exception {
+        assertThat(ok(null, "auth", "can-i", "create", "pods").out().trim()).isEqualTo("yes");
+        assertThat(ok(null, "auth", "can-i", "get", "/healthz").out().trim()).isEqualTo("yes");
+        assertThat(ok(null, "auth", "can-i", "--list").out()).contains("*.*").contains("[*]");
+        assertThat(ok(null, "auth", "whoami").out()).contains("system:unsecured").contains("system:masters");
+    }
+
+    @Test
+    void kubectlBindsAPodThenSeesItTerminatingUntilAForcedDelete() throws Exception {
+        ok(null, "create", "namespace", "sched");
+        ok(null, "-n", "sched", "run", "app", "--image=busybox");
+        assertThat(ok("""
+                apiVersion: v1
+                kind: Binding
+                metadata:
+                  name: app
+                  namespace: sched
+                target:
+                  apiVersion: v1
+                  kind: Node
+                  name: node-1
+                """, "create", "-f", "-").out()).as("the answer is a Success Status, as kube-apiserver's")
+                .contains("status/<unknown> created");
+        assertThat(ok(null, "-n", "sched", "get", "pod", "app", "-o", "jsonpath={.spec.nodeName}").out()).isEqualTo("node-1");
+
+        assertThat(ok(null, "-n", "sched", "delete", "pod", "app", "--wait=false").out()).contains("pod \"app\" deleted");
+        assertThat(ok(null, "-n", "sched", "get", "pod", "app").out()).contains("Terminating");
+        assertThat(ok(null, "-n", "sched", "delete", "pod", "app", "--grace-period=0", "--force").out()).contains("deleted");
+        assertThat(kubectl(null, "-n", "sched", "get", "pod", "app").err()).contains("pods \"app\" not found");
+    }
+
+    private static JsonNode claims(String token) throws Exception {
+        String[] parts = token.split("\\.");
+        assertThat(parts).as(token).hasSize(3);
+        return new ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
     }
 }

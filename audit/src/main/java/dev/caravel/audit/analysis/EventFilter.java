@@ -56,7 +56,7 @@ public record EventFilter(long sinceMicros, long untilMicros, Set<String> users,
 
     /** User, verb and resource match. */
     public boolean matchesAttributes(AuditEvent event) {
-        if (!users.isEmpty() && !users.contains(event.username())) {
+        if (!users.isEmpty() && !users.contains(event.effectiveUsername())) {
             return false;
         }
         if (!verbs.isEmpty() && !verbs.contains(event.verb())) {

@@ -29,7 +29,7 @@ public enum GroupBy {
 
     public String keyOf(AuditEvent event) {
         String key = switch (this) {
-            case USER -> event.username();
+            case USER -> event.effectiveUsername();
             case USER_AGENT -> event.userAgent();
             case VERB -> event.verb();
             case RESOURCE -> resourceOf(event);

@@ -103,7 +103,7 @@ public final class AuditLineParser {
                     + (f.received - f.stageAt) + "µs before requestReceivedTimestamp");
             return;
         }
-        listener.event(new AuditEvent(apiVersion, f.stage, f.verb, f.username, f.userAgent,
+        listener.event(new AuditEvent(apiVersion, f.stage, f.verb, f.username, f.impersonatedUsername, f.userAgent,
                 f.resource, f.subresource, f.namespace, f.requestUri, f.received, f.stageAt));
     }
 
@@ -135,7 +135,8 @@ public final class AuditLineParser {
                         f.stageAtText = p.getText();
                     }
                 }
-                case "user" -> readUser(p, f, value);
+                case "user" -> f.username = readUsername(p, value);
+                case "impersonatedUser" -> f.impersonatedUsername = readUsername(p, value);
                 case "objectRef" -> readObjectRef(p, f, value);
                 case "items" -> {
                     if (topLevel && value == JsonToken.START_ARRAY) {
@@ -166,20 +167,23 @@ public final class AuditLineParser {
         return items;
     }
 
-    private void readUser(JsonParser p, Fields f, JsonToken value) throws IOException {
+    /** The username of a UserInfo object (user, impersonatedUser); null when absent. */
+    private String readUsername(JsonParser p, JsonToken value) throws IOException {
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
-            return;
+            return null;
         }
+        String username = null;
         String name;
         while ((name = p.nextFieldName()) != null) {
             JsonToken token = p.nextToken();
             if ("username".equals(name)) {
-                f.username = text(p, token);
+                username = text(p, token);
             } else {
                 p.skipChildren();
             }
         }
+        return username;
     }
 
     private void readObjectRef(JsonParser p, Fields f, JsonToken value) throws IOException {
@@ -237,6 +241,7 @@ public final class AuditLineParser {
         String requestUri;
         String userAgent;
         String username;
+        String impersonatedUsername;
         String resource;
         String namespace;
         String subresource;
@@ -247,7 +252,7 @@ public final class AuditLineParser {
 
         void clear() {
             kind = apiVersion = stageText = verb = requestUri = userAgent = null;
-            username = resource = namespace = subresource = receivedText = stageAtText = null;
+            username = impersonatedUsername = resource = namespace = subresource = receivedText = stageAtText = null;
             stage = null;
             received = ABSENT;
             stageAt = ABSENT;
@@ -263,6 +268,7 @@ public final class AuditLineParser {
             c.requestUri = requestUri;
             c.userAgent = userAgent;
             c.username = username;
+            c.impersonatedUsername = impersonatedUsername;
             c.resource = resource;
             c.namespace = namespace;
             c.subresource = subresource;

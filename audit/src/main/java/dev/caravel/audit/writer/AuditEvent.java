@@ -19,12 +19,14 @@ import java.util.UUID;
  * events share auditID, user and timestamps. The builder applies the level: no request object
  * below Request, no response object below RequestResponse.
  *
+ * @param auditId               a UUID unless the client sent its own {@code Audit-ID} header, which
+ *                              kube-apiserver keeps as it is (any non-empty string)
  * @param requestReceivedMicros microseconds since the epoch, written as a MicroTime
  * @param annotations           sorted by key, as Go writes a map
  */
 public record AuditEvent(
         AuditLevel level,
-        UUID auditId,
+        String auditId,
         AuditStage stage,
         String requestUri,
         String verb,
@@ -46,6 +48,9 @@ public record AuditEvent(
             throw new IllegalArgumentException("an event at level None is never written");
         }
         Objects.requireNonNull(auditId, "auditId");
+        if (auditId.isEmpty()) {
+            throw new IllegalArgumentException("auditId must not be empty");
+        }
         Objects.requireNonNull(stage, "stage");
         requestUri = requestUri == null ? "" : requestUri;
         verb = verb == null ? "" : verb;
@@ -64,7 +69,7 @@ public record AuditEvent(
     public static final class Builder {
         private AuditLevel level = AuditLevel.METADATA;
         private boolean omitManagedFields;
-        private UUID auditId;
+        private String auditId;
         private AuditStage stage = AuditStage.REQUEST_RECEIVED;
         private String requestUri;
         private String verb;
@@ -107,12 +112,18 @@ public record AuditEvent(
         }
 
         public Builder auditId(UUID auditId) {
+            this.auditId = auditId.toString();
+            return this;
+        }
+
+        /** An auditID as the client sent it in its Audit-ID header. */
+        public Builder auditId(String auditId) {
             this.auditId = auditId;
             return this;
         }
 
         /** The auditID set so far, or null. */
-        public UUID auditId() {
+        public String auditId() {
             return auditId;
         }
 

@@ -94,7 +94,7 @@ public final class AuditEventJson {
         json.writeStringField("kind", "Event");
         json.writeStringField("apiVersion", API_VERSION);
         json.writeStringField("level", event.level().wireName());
-        json.writeStringField("auditID", event.auditId().toString());
+        json.writeStringField("auditID", event.auditId());
         json.writeStringField("stage", event.stage().wireName());
         json.writeStringField("requestURI", event.requestUri());
         json.writeStringField("verb", event.verb());

@@ -45,9 +45,27 @@ public final class RequestAuditor {
      * the returned request owns it from now on.
      */
     public AuditedRequest begin(RequestAttributes attributes, AuditEvent.Builder event) {
+        return begin(decide(attributes), event);
+    }
+
+    /**
+     * The policy's decision for a request, counted in {@code apiserver_audit_level_total}. A caller
+     * that gets level None can stop here: nothing of the request needs to be collected.
+     */
+    public RequestAuditConfig decide(RequestAttributes attributes) {
         RequestAuditConfig config = policy.evaluate(attributes);
         metrics.levelDecided(config.level());
+        return config;
+    }
+
+    /** Starts the audit of a request whose level {@link #decide} returned. */
+    public AuditedRequest begin(RequestAuditConfig config, AuditEvent.Builder event) {
         return new AuditedRequest(config, event.config(config), sink);
+    }
+
+    /** Stops the sink: writes what is queued (bounded in time) and closes the backends. */
+    public void close() {
+        sink.close();
     }
 
     /**

@@ -27,17 +27,33 @@ public final class WebhookBackend implements AuditBackend {
      * @param attempts       tries per batch, the first included (at least 1)
      * @param initialBackoff wait before the second try; each later wait is 1.5 times longer
      * @param requestTimeout for one POST, connection included
+     * @param bearerToken    sent as {@code Authorization: Bearer ...}; empty for none
+     * @param tls            the TLS context for an https URL (its trusted CA); null for the JVM's default
      */
-    public record Config(URI url, int attempts, Duration initialBackoff, Duration requestTimeout) {
+    public record Config(URI url, int attempts, Duration initialBackoff, Duration requestTimeout, String bearerToken,
+                         javax.net.ssl.SSLContext tls) {
         public Config {
             Objects.requireNonNull(url, "url");
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1");
             }
+            bearerToken = bearerToken == null ? "" : bearerToken;
+        }
+
+        public Config(URI url, int attempts, Duration initialBackoff, Duration requestTimeout) {
+            this(url, attempts, initialBackoff, requestTimeout, "", null);
         }
 
         public static Config defaults(URI url) {
             return new Config(url, 5, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        }
+
+        public Config withInitialBackoff(Duration backoff) {
+            return new Config(url, attempts, backoff, requestTimeout, bearerToken, tls);
+        }
+
+        public Config withCredentials(String token, javax.net.ssl.SSLContext context) {
+            return new Config(url, attempts, initialBackoff, requestTimeout, token, context);
         }
     }
 
@@ -47,7 +63,15 @@ public final class WebhookBackend implements AuditBackend {
     private final HttpClient client;
 
     public WebhookBackend(Config config) {
-        this(config, HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build());
+        this(config, client(config));
+    }
+
+    private static HttpClient client(Config config) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.requestTimeout());
+        if (config.tls() != null) {
+            builder.sslContext(config.tls());
+        }
+        return builder.build();
     }
 
     public WebhookBackend(Config config, HttpClient client) {
@@ -62,12 +86,15 @@ public final class WebhookBackend implements AuditBackend {
 
     @Override
     public void write(List<AuditEvent> events) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(config.url())
+        HttpRequest.Builder builder = HttpRequest.newBuilder(config.url())
                 .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(AuditEventJson.eventList(events)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(AuditEventJson.eventList(events)));
+        if (!config.bearerToken().isEmpty()) {
+            builder.header("Authorization", "Bearer " + config.bearerToken());
+        }
+        HttpRequest request = builder.build();
         Duration backoff = config.initialBackoff();
         IOException last = null;
         for (int attempt = 1; attempt <= config.attempts(); attempt++) {

@@ -84,7 +84,7 @@ class BufferedAuditSinkTest {
 
         backend.release.countDown();
         sink.close();
-        assertThat(backend.written).extracting(e -> e.auditId().getLeastSignificantBits())
+        assertThat(backend.written).extracting(e -> java.util.UUID.fromString(e.auditId()).getLeastSignificantBits())
                 .containsExactly(0L, 1L, 2L);
         assertThat(counters.eventsGenerated()).isEqualTo(5);
     }

@@ -83,7 +83,7 @@ class WebhookBackendTest {
         assertThat(first.get("kind").asText()).isEqualTo("EventList");
         assertThat(first.get("apiVersion").asText()).isEqualTo("audit.k8s.io/v1");
         assertThat(first.get("items").get(0).get("kind").asText()).isEqualTo("Event");
-        assertThat(first.get("items").get(0).get("auditID").asText()).isEqualTo(event(0).auditId().toString());
+        assertThat(first.get("items").get(0).get("auditID").asText()).isEqualTo(event(0).auditId());
         // The last event waited for companions for maxWait before being sent alone.
         assertThat(Duration.ofNanos(received.get(2).atNanos() - start)).isGreaterThanOrEqualTo(maxWait);
         assertThat(counters.written("webhook")).isEqualTo(7);

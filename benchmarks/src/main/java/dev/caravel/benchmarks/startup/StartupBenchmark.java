@@ -104,14 +104,15 @@ public final class StartupBenchmark {
         Map<String, List<Double>> phases = new LinkedHashMap<>();
         for (int i = 0; i < repetitions; i++) {
             System.err.printf("startup: in-process %d/%d%n", i + 1, repetitions);
-            collect(inProcess, runChild(mapper, CHILD_IN_PROCESS));
+            collect(inProcess, runChild(mapper, CHILD_IN_PROCESS, List.of()));
         }
         for (int i = 0; i < repetitions; i++) {
             System.err.printf("startup: in-process phases %d/%d%n", i + 1, repetitions);
-            collect(phases, runChild(mapper, CHILD_PHASES));
+            collect(phases, runChild(mapper, CHILD_PHASES, List.of()));
         }
         result.set("inProcess", summary(mapper, inProcess, "fromMainMs", 300));
         result.set("inProcessPhases", summary(mapper, phases, null, 0));
+        result.set("inProcessWithAotCache", aotCache(mapper, repetitions));
 
         if (Files.isRegularFile(jar)) {
             Map<String, List<Double>> packaged = new LinkedHashMap<>();
@@ -127,20 +128,77 @@ public final class StartupBenchmark {
         System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result));
     }
 
+    /**
+     * The in-process measure again with JDK 25's ahead-of-time cache (JEP 483 and 514): one training
+     * run writes the cache of the classes the start loads and links, already parsed and verified;
+     * the measured runs map it. A user gets the same by adding {@code -XX:AOTCacheOutput} once and
+     * {@code -XX:AOTCache} after to the test JVM's arguments (Surefire's argLine). Skipped on older JDKs.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode aotCache(ObjectMapper mapper, int repetitions) throws Exception {
+        if (Runtime.version().feature() < 25) {
+            return mapper.getNodeFactory().textNode("skipped: the AOT cache's one-step training needs JDK 25 or newer");
+        }
+        // The cache accepts only jars on the class path, not class directories: the benchmarks
+        // module's own classes go in as its jar (built by the package phase beside target/classes).
+        Path classes = Path.of(StartupBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path moduleJar;
+        try (Stream<Path> built = Files.list(classes.getParent())) {
+            moduleJar = built.filter(p -> p.getFileName().toString().matches("caravel-benchmarks-.*\\.jar"))
+                    .findFirst().orElse(null);
+        }
+        if (!Files.isDirectory(classes) || moduleJar == null) {
+            return mapper.getNodeFactory().textNode("skipped: the benchmarks jar is missing beside " + classes);
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(Files.isDirectory(Path.of(entry)) && Path.of(entry).toAbsolutePath().equals(classes.toAbsolutePath())
+                    ? moduleJar.toString() : entry);
+        }
+        String jarsOnly = String.join(java.io.File.pathSeparator, entries);
+        Path cache = Files.createTempFile("caravel-startup-", ".aot");
+        Files.delete(cache);
+        try {
+            System.err.println("startup: in-process, AOT cache training run");
+            runChild(mapper, CHILD_IN_PROCESS, List.of("-XX:AOTCacheOutput=" + cache, "-cp", jarsOnly));
+            if (!Files.isRegularFile(cache)) {
+                return mapper.getNodeFactory().textNode("skipped: the training run wrote no AOT cache");
+            }
+            Map<String, List<Double>> measured = new LinkedHashMap<>();
+            for (int i = 0; i < repetitions; i++) {
+                System.err.printf("startup: in-process with the AOT cache %d/%d%n", i + 1, repetitions);
+                collect(measured, runChild(mapper, CHILD_IN_PROCESS, List.of("-XX:AOTCache=" + cache, "-cp", jarsOnly)));
+            }
+            return summary(mapper, measured, "fromMainMs", 300);
+        } finally {
+            Files.deleteIfExists(cache);
+        }
+    }
+
     /** Runs one child JVM on this JVM's binary and classpath; returns its figures plus the spawn-to-answer time. */
-    private static Map<String, Double> runChild(ObjectMapper mapper, String mode) throws Exception {
+    private static Map<String, Double> runChild(ObjectMapper mapper, String mode, List<String> jvmOptions) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        if (!jvmOptions.contains("-cp")) {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        }
+        command.addAll(List.of(StartupBenchmark.class.getName(), mode));
         long spawned = System.nanoTime();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                StartupBenchmark.class.getName(), mode)
+        Process child = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         Map<String, Double> figures = new LinkedHashMap<>();
         try (BufferedReader out = child.inputReader(StandardCharsets.UTF_8)) {
+            // The JVM itself may print to stdout first (the AOT cache's messages): skip to the figures.
             String line = out.readLine();
+            while (line != null && !line.startsWith("{")) {
+                System.err.println("startup: child JVM said: " + line);
+                line = out.readLine();
+            }
             long answered = System.nanoTime();
             if (line == null) {
-                throw new IllegalStateException("the child JVM (" + mode + ") printed nothing; exit " + child.waitFor());
+                throw new IllegalStateException("the child JVM (" + mode + ") printed no figures; exit " + child.waitFor());
             }
             mapper.readTree(line).properties().forEach(e -> figures.put(e.getKey(), e.getValue().asDouble()));
             figures.put("fromSpawnMs", millis(answered - spawned));

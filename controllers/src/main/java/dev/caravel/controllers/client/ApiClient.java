@@ -168,6 +168,20 @@ public final class ApiClient implements AutoCloseable {
         return send(request(path).DELETE());
     }
 
+    /** PATCH with a JSON patch ({@code application/json-patch+json}), which every kind accepts. */
+    public JsonNode jsonPatch(String path, JsonNode operations) throws IOException, InterruptedException {
+        byte[] bytes = mapper.writeValueAsBytes(operations);
+        return send(request(path).header("Content-Type", "application/json-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    /** DELETE with a DeleteOptions body (grace period, preconditions, propagation policy). */
+    public JsonNode delete(String path, JsonNode deleteOptions) throws IOException, InterruptedException {
+        byte[] bytes = mapper.writeValueAsBytes(deleteOptions);
+        return send(request(path).header("Content-Type", JSON)
+                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
     /** PUT to {@code /api/v1/namespaces/NAME/finalize}: only spec.finalizers of the body count. */
     public JsonNode finalizeNamespace(ObjectNode namespace) throws IOException, InterruptedException {
         String name = namespace.path("metadata").path("name").asText();

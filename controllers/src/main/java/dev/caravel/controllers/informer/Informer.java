@@ -40,6 +40,7 @@ public final class Informer implements AutoCloseable {
     private final org.slf4j.Logger log;
     private volatile ApiClient.Watch currentWatch;
     private volatile boolean stopped;
+    private volatile boolean synced;
 
     /** @param component the logging name of the controller that owns this informer */
     public Informer(ApiClient client, String collectionPath, String component, Options options, Handler handler) {
@@ -61,6 +62,7 @@ public final class Informer implements AutoCloseable {
                 for (JsonNode item : list.path("items")) {
                     handler.upserted(item);
                 }
+                synced = true;
                 backoff = options.initialBackoff();
                 watchUntilRelist(resourceVersion);
             } catch (InterruptedException e) {
@@ -109,6 +111,14 @@ public final class Informer implements AutoCloseable {
             });
             currentWatch = null;
         }
+    }
+
+    /**
+     * Whether the first list has been handed to the handler: until then the handler has not seen
+     * every object, which matters to a controller that acts on what is missing.
+     */
+    public boolean hasSynced() {
+        return synced;
     }
 
     /** Ends {@link #run}: closes the open watch; the owner also interrupts the thread if it sleeps. */

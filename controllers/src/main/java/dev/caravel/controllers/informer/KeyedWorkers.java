@@ -56,6 +56,15 @@ public final class KeyedWorkers implements AutoCloseable {
         queue.add(key);
     }
 
+    /** Queues a key for a pass after {@code delay} (a deadline the controller waits for). */
+    public void addAfter(String key, Duration delay) {
+        if (delay.isNegative() || delay.isZero()) {
+            queue.add(key);
+        } else {
+            queue.addAfter(key, delay);
+        }
+    }
+
     /** Forgets a key's failed attempts, e.g. when the object it names is gone. */
     public void forget(String key) {
         attempts.remove(key);
