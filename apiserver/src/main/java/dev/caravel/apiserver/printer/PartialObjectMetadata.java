@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * meta.k8s.io/v1 PartialObjectMetadata and its list: an object reduced to its metadata, whole
@@ -35,5 +36,24 @@ public final class PartialObjectMetadata {
         var array = list.putArray("items");
         items.forEach(item -> array.add(of(item)));
         return list;
+    }
+
+    /**
+     * Writes {@link #listOf}'s bytes (and a newline) item by item, in chunks of about
+     * {@code chunkBytes}, never holding more than one item's tree.
+     *
+     * @param items  the list's items in order, read one at a time as they are written
+     * @param chunks receives each chunk; returns false to stop (the client left)
+     * @return false if the client left before the end
+     */
+    public static boolean writeList(Iterable<? extends JsonNode> items, JsonNode listMetadata, int chunkBytes,
+            Predicate<byte[]> chunks) {
+        JsonListWriter writer = new JsonListWriter(listOf(List.of(), listMetadata), "items", chunkBytes, chunks);
+        for (JsonNode item : items) {
+            if (!writer.add(of(item))) {
+                return false;
+            }
+        }
+        return writer.finish();
     }
 }

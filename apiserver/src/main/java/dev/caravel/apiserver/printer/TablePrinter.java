@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Builds the meta.k8s.io/v1 Table Kubernetes answers to {@code Accept: application/json;as=Table;
@@ -53,24 +54,57 @@ public final class TablePrinter {
      * {@code items} the rows, in order).
      */
     public ObjectNode listTable(GroupResource resource, JsonNode list, IncludeObject include) {
-        String listKind = Fields.text(list, "kind");
-        String itemKind = listKind.endsWith("List") ? listKind.substring(0, listKind.length() - 4) : "";
-        String apiVersion = Fields.text(list, "apiVersion");
         List<ObjectNode> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
-            ObjectNode object = (ObjectNode) item;
-            // List items go out without kind and apiVersion, but an embedded row object must
-            // carry them: kubectl decodes it on its own and fails without a kind.
-            if (include == IncludeObject.OBJECT && !object.has("kind") && !itemKind.isEmpty()) {
-                ObjectNode typed = JsonNodeFactory.instance.objectNode();
-                typed.put("kind", itemKind);
-                typed.put("apiVersion", apiVersion);
-                typed.setAll(object);
-                object = typed;
-            }
-            items.add(object);
+            items.add(embeddable((ObjectNode) item, list, include));
         }
         return table(resource, items, listMeta(list.path("metadata")), include, true);
+    }
+
+    /**
+     * Writes the Table of a list row by row, in chunks of about {@code chunkBytes}: the same bytes
+     * as {@link #listTable} (and a newline), without ever holding more than one item's tree. A list
+     * of a gigabyte asked as a Table (what {@code kubectl get} asks) would otherwise be several
+     * trees of its whole size at once.
+     *
+     * @param listHead the list's kind, apiVersion and metadata (any items in it are ignored)
+     * @param items    the list's items in order, each a fresh tree the printer may keep or change;
+     *                 read one at a time, as rows are written
+     * @param chunks   receives each chunk; returns false to stop (the client left)
+     * @return false if the client left before the end
+     */
+    public boolean writeListTable(GroupResource resource, JsonNode listHead, Iterable<? extends ObjectNode> items,
+            IncludeObject include, int chunkBytes, Predicate<byte[]> chunks) {
+        ResourcePrinter printer = printers.forResource(resource);
+        Instant now = clock.instant();
+        ObjectNode header = header(printer, listMeta(listHead.path("metadata")), true);
+        header.putArray("rows");
+        JsonListWriter writer = new JsonListWriter(header, "rows", chunkBytes, chunks);
+        for (ObjectNode item : items) {
+            if (!writer.add(row(printer, embeddable(item, listHead, include), now, include))) {
+                return false;
+            }
+        }
+        return writer.finish();
+    }
+
+    /**
+     * The item as a row embeds it. List items go out without kind and apiVersion, but an embedded
+     * row object must carry them: kubectl decodes it on its own and fails without a kind.
+     */
+    private static ObjectNode embeddable(ObjectNode object, JsonNode list, IncludeObject include) {
+        if (include != IncludeObject.OBJECT || object.has("kind")) {
+            return object;
+        }
+        String listKind = Fields.text(list, "kind");
+        if (!listKind.endsWith("List") || listKind.length() == 4) {
+            return object;
+        }
+        ObjectNode typed = JsonNodeFactory.instance.objectNode();
+        typed.put("kind", listKind.substring(0, listKind.length() - 4));
+        typed.put("apiVersion", Fields.text(list, "apiVersion"));
+        typed.setAll(object);
+        return typed;
     }
 
     /** The Table of one object (a GET): one row, the object's resourceVersion as the Table's. */
@@ -112,8 +146,17 @@ public final class TablePrinter {
             IncludeObject include, boolean withHeaders) {
         ResourcePrinter printer = printers.forResource(resource);
         Instant now = clock.instant();
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode table = f.objectNode();
+        ObjectNode table = header(printer, metadata, withHeaders);
+        ArrayNode rows = table.putArray("rows");
+        for (ObjectNode item : items) {
+            rows.add(row(printer, item, now, include));
+        }
+        return table;
+    }
+
+    /** Everything of a Table but its rows, in the reference's field order. */
+    private static ObjectNode header(ResourcePrinter printer, ObjectNode metadata, boolean withHeaders) {
+        ObjectNode table = JsonNodeFactory.instance.objectNode();
         table.put("kind", "Table");
         table.put("apiVersion", API_VERSION);
         table.set("metadata", metadata);
@@ -123,24 +166,25 @@ public final class TablePrinter {
         } else {
             table.putNull("columnDefinitions");
         }
-        ArrayNode rows = table.putArray("rows");
-        for (ObjectNode item : items) {
-            ObjectNode row = rows.addObject();
-            ArrayNode cells = row.putArray("cells");
-            for (Object cell : printer.cellsOf(item, now)) {
-                addCell(cells, cell);
-            }
-            ArrayNode conditions = printer.conditions().apply(item);
-            if (conditions != null && !conditions.isEmpty()) {
-                row.set("conditions", conditions);
-            }
-            switch (include) {
-                case NONE -> row.putNull("object");
-                case METADATA -> row.set("object", PartialObjectMetadata.of(item));
-                case OBJECT -> row.set("object", item);
-            }
-        }
         return table;
+    }
+
+    private static ObjectNode row(ResourcePrinter printer, ObjectNode item, Instant now, IncludeObject include) {
+        ObjectNode row = JsonNodeFactory.instance.objectNode();
+        ArrayNode cells = row.putArray("cells");
+        for (Object cell : printer.cellsOf(item, now)) {
+            addCell(cells, cell);
+        }
+        ArrayNode conditions = printer.conditions().apply(item);
+        if (conditions != null && !conditions.isEmpty()) {
+            row.set("conditions", conditions);
+        }
+        switch (include) {
+            case NONE -> row.putNull("object");
+            case METADATA -> row.set("object", PartialObjectMetadata.of(item));
+            case OBJECT -> row.set("object", item);
+        }
+        return row;
     }
 
     private static void addCell(ArrayNode cells, Object cell) {

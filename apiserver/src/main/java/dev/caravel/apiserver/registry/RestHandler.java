@@ -12,10 +12,12 @@ import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
 import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.auth.ServiceAccountTokens;
+import dev.caravel.apiserver.cache.CachedObject;
 import dev.caravel.apiserver.cache.ListResult;
 import dev.caravel.apiserver.http.ApiRequest;
 import dev.caravel.apiserver.http.ApiResponse;
 import dev.caravel.apiserver.http.NonResourceEndpoints;
+import dev.caravel.apiserver.http.ResponseStream;
 import dev.caravel.apiserver.http.Stage;
 import dev.caravel.apiserver.patch.JsonMergePatch;
 import dev.caravel.apiserver.patch.JsonPatch;
@@ -436,7 +438,60 @@ public final class RestHandler implements Stage {
             // A large list goes out in chunks as it is written: never one array of its whole size.
             return ApiResponse.stream(ApiResponse.JSON, out -> page.writeJson(store.typeMeta(), LIST_CHUNK_BYTES, out::send));
         }
-        return list(request, store.strategy().groupResource(), page.toTree(store.typeMeta()));
+        return transformedList(request, store, page);
+    }
+
+    /**
+     * A Table or PartialObjectMetadataList of a page, written item by item from the cached bytes:
+     * each item is parsed, turned into its row and written before the next is read, so a page of
+     * a gigabyte (kubectl get pods -A) never becomes a tree of its whole size. A small page goes
+     * out whole, as a plain response.
+     */
+    private ApiResponse transformedList(ApiRequest request, GenericStore store, ListResult page) {
+        Form form = form(request, true);
+        GroupResource resource = store.strategy().groupResource();
+        IncludeObject include = form == Form.TABLE ? IncludeObject.parse(request.query().first("includeObject")) : null;
+        // The list without its items: its kind, apiVersion and metadata, as the plain list has them.
+        ObjectNode head = new ListResult(List.of(), page.resourceVersion(), page.continueToken(), page.remainingItemCount())
+                .toTree(store.typeMeta());
+        Iterable<ObjectNode> items = () -> page.items().stream().map(CachedObject::tree).iterator();
+        ApiResponse.Streamer writer = out -> {
+            if (form == Form.TABLE) {
+                printer.writeListTable(resource, head, items, include, LIST_CHUNK_BYTES, out::send);
+            } else {
+                PartialObjectMetadata.writeList(items, head.path("metadata"), LIST_CHUNK_BYTES, out::send);
+            }
+        };
+        if (page.jsonSize(store.typeMeta()) > STREAMED_LIST_BYTES) {
+            return ApiResponse.stream(ApiResponse.JSON, writer);
+        }
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        try {
+            writer.stream(new CollectingStream(whole));
+        } catch (StatusException e) {
+            throw e;
+        } catch (Exception e) {
+            throw StatusException.internalError(e);
+        }
+        return ApiResponse.json(200, whole.toByteArray());
+    }
+
+    /** Gathers a small transformed list's chunks into one body. */
+    private record CollectingStream(java.io.ByteArrayOutputStream body) implements ResponseStream {
+        @Override
+        public boolean send(byte[] chunk) {
+            body.write(chunk, 0, chunk.length);
+            return true;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void onClose(Runnable onClose) {
+        }
     }
 
     private ApiResponse list(ApiRequest request, GroupResource resource, ObjectNode list) {

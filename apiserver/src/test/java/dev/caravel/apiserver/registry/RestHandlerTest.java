@@ -285,6 +285,69 @@ class RestHandlerTest {
     }
 
     @Test
+    void aLargeTableListIsStreamedWithEveryRowInOrderAndPagesFollowTheirContinueToken() throws Exception {
+        send("POST", "/api/v1/namespaces", "application/json", "{\"metadata\":{\"name\":\"bigtable\"}}");
+        int count = 600;
+        String value = "v".repeat(2048);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = "cm-%04d".formatted(i);
+            names.add(name);
+            assertThat(send("POST", "/api/v1/namespaces/bigtable/configmaps", "application/json", configMap(name, value))
+                    .statusCode()).isEqualTo(201);
+        }
+        String asTable = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
+        // Over a megabyte of list: the Table goes out chunked, without a Content-Length.
+        HttpResponse<String> whole = send("GET", "/api/v1/namespaces/bigtable/configmaps", null, null, "Accept", asTable);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("content-length")).isEmpty();
+        assertThat(whole.body()).endsWith("]}\n");
+        JsonNode table = json(whole);
+        assertThat(table.path("kind").asText()).isEqualTo("Table");
+        assertThat(table.path("metadata").has("continue")).isFalse();
+        assertThat(rowNames(table)).isEqualTo(names);
+        assertThat(table.at("/rows/0/object/kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(table.at("/rows/0/object").has("data")).isFalse();
+
+        JsonNode objects = json(send("GET", "/api/v1/namespaces/bigtable/configmaps?includeObject=Object", null, null,
+                "Accept", asTable));
+        assertThat(objects.at("/rows/599/object/kind").asText()).isEqualTo("ConfigMap");
+        assertThat(objects.at("/rows/599/object/data/k").asText()).isEqualTo(value);
+
+        List<String> paged = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            JsonNode page = json(send("GET", "/api/v1/namespaces/bigtable/configmaps?limit=250&continue=" + token,
+                    null, null, "Accept", asTable));
+            pages++;
+            paged.addAll(rowNames(page));
+            token = page.path("metadata").path("continue").asText();
+            if (!token.isEmpty()) {
+                assertThat(page.path("metadata").path("remainingItemCount").asInt()).isEqualTo(count - paged.size());
+            }
+        } while (!token.isEmpty());
+        assertThat(pages).isEqualTo(3);
+        assertThat(paged).isEqualTo(names);
+
+        HttpResponse<String> partial = send("GET", "/api/v1/namespaces/bigtable/configmaps", null, null,
+                "Accept", "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io");
+        assertThat(partial.headers().firstValue("content-length")).isEmpty();
+        JsonNode partialList = json(partial);
+        assertThat(partialList.path("kind").asText()).isEqualTo("PartialObjectMetadataList");
+        assertThat(partialList.path("items").size()).isEqualTo(count);
+        assertThat(partialList.at("/items/599/metadata/name").asText()).isEqualTo("cm-0599");
+        assertThat(partialList.at("/items/599").has("data")).isFalse();
+    }
+
+    private static List<String> rowNames(JsonNode table) {
+        List<String> names = new ArrayList<>();
+        table.path("rows").forEach(row -> names.add(row.at("/cells/0").asText()));
+        return names;
+    }
+
+    @Test
     void crudWorksOverHttp2() throws Exception {
         HttpResponse<String> response = HTTP2.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/namespaces/default/configmaps"))
                 .header("Content-Type", "application/json")

@@ -122,6 +122,9 @@ public final class RocksDbBackend implements Backend {
     static final byte[] LEASES_FAMILY = "leases".getBytes(StandardCharsets.US_ASCII);
     static final byte[] META_FAMILY = "meta".getBytes(StandardCharsets.US_ASCII);
     static final byte[] CURRENT_REVISION_KEY = "current_revision".getBytes(StandardCharsets.US_ASCII);
+    /** Reads of more revisions than this, from a virtual thread, go to {@link #largeReads}. */
+    static final int LARGE_READ_REVISIONS = 64;
+    private static final int LARGE_READ_THREADS = 16;
     static final byte[] COMPACTED_REVISION_KEY = "compacted_revision".getBytes(StandardCharsets.US_ASCII);
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RocksDbBackend.class);
@@ -165,6 +168,15 @@ public final class RocksDbBackend implements Backend {
     /** Space reclamation after compactions: one thread, at most one run queued; see {@link #reclaim}. */
     private final ExecutorService reclaimer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("storage.rocksdb-reclaim").factory());
+    /**
+     * Large reads called from virtual threads run here instead. A thread inside a JNI call stays
+     * pinned to its carrier, and the API server's requests run on virtual threads whose carriers
+     * are as many as the cores: two list scans of a second each would stop every other request
+     * of a 2-core server for that second (seen in the list-storm benchmark with the cache off).
+     * A platform thread per large read leaves the carriers free; the waiting request unmounts.
+     */
+    private final ExecutorService largeReads = Executors.newFixedThreadPool(LARGE_READ_THREADS,
+            Thread.ofPlatform().daemon().name("storage.rocksdb-read-", 0).factory());
     private final CompactRangeOptions reclaimOptions = new CompactRangeOptions()
             .setExclusiveManualCompaction(false)
             .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized);
@@ -442,6 +454,35 @@ public final class RocksDbBackend implements Backend {
         if (revisions.isEmpty()) {
             return List.of();
         }
+        if (revisions.size() > LARGE_READ_REVISIONS && Thread.currentThread().isVirtual()) {
+            return offCarrier(() -> readRecords(revisions));
+        }
+        return readRecords(revisions);
+    }
+
+    /** Runs a large read on a platform thread and waits for it, unmounted; see {@link #largeReads}. */
+    private <T> T offCarrier(java.util.concurrent.Callable<T> read) {
+        java.util.concurrent.Future<T> result;
+        try {
+            result = largeReads.submit(read);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, "RocksDB database " + directory + " is closed");
+        }
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new StorageException(StorageException.Kind.INTERNAL, "storage.rocksdb: interrupted while reading");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StorageException(StorageException.Kind.INTERNAL, "storage.rocksdb: read failed: " + e.getCause());
+        }
+    }
+
+    private List<RevisionRecord> readRecords(List<Revision> revisions) {
         // A range's revisions, sorted, are mostly neighbours in the records family (keys written
         // together get consecutive revisions). One iterator walking them in revision order reads
         // each block once and mostly steps with next(), where a multiGet would search every key
@@ -513,6 +554,13 @@ public final class RocksDbBackend implements Backend {
         if (limit <= 0 || fromMainRevision > toMainRevision) {
             return List.of();
         }
+        if (limit > LARGE_READ_REVISIONS && Thread.currentThread().isVirtual()) {
+            return offCarrier(() -> scanRecords(fromMainRevision, toMainRevision, limit));
+        }
+        return scanRecords(fromMainRevision, toMainRevision, limit);
+    }
+
+    private List<RevisionRecord> scanRecords(long fromMainRevision, long toMainRevision, int limit) {
         List<RevisionRecord> result = new ArrayList<>();
         byte[] start = new Revision(Math.max(0, fromMainRevision), 0).encode();
         byte[] end = toMainRevision == Long.MAX_VALUE ? null : new Revision(toMainRevision + 1, 0).encode();
@@ -621,6 +669,7 @@ public final class RocksDbBackend implements Backend {
         // A running reclaim returns soon once canceled, and gives the lock up to close.
         reclaimOptions.setCanceled(true);
         reclaimer.shutdown();
+        largeReads.shutdown();
         lock.writeLock().lock();
         try {
             if (closed) {

@@ -238,4 +238,54 @@ class RocksDbBackendTest {
                 .isInstanceOfSatisfying(StorageException.class,
                         e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
     }
+
+    @Test
+    void largeReadsFromVirtualThreadsAnswerAsOnPlatformThreads() throws Exception {
+        int count = RocksDbBackend.LARGE_READ_REVISIONS * 3;
+        try (RocksDbBackend backend = RocksDbBackend.open(folder.resolve("db"))) {
+            recover(backend);
+            RevisionRecord[] records = new RevisionRecord[count];
+            List<Revision> revisions = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                records[i] = put(i + 2, "/k/" + i, "v" + i);
+                revisions.add(records[i].revision());
+            }
+            backend.commit(batch(count + 1, records));
+
+            List<RevisionRecord> readHere = backend.read(revisions);
+            List<RevisionRecord> scannedHere = backend.scan(2, count + 1, count);
+            List<List<RevisionRecord>> onVirtual = new ArrayList<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                onVirtual.add(backend.read(revisions));
+                onVirtual.add(backend.scan(2, count + 1, count));
+            });
+            reader.join();
+
+            assertThat(readHere).hasSize(count);
+            assertThat(onVirtual.get(0)).isEqualTo(readHere);
+            assertThat(onVirtual.get(1)).isEqualTo(scannedHere).hasSize(count);
+        }
+    }
+
+    @Test
+    void aLargeReadFromAVirtualThreadAfterCloseIsUnavailable() throws Exception {
+        RocksDbBackend backend = RocksDbBackend.open(folder.resolve("db"));
+        recover(backend);
+        backend.close();
+        List<Revision> revisions = new ArrayList<>();
+        for (int i = 0; i < RocksDbBackend.LARGE_READ_REVISIONS * 2; i++) {
+            revisions.add(new Revision(i + 2, 0));
+        }
+        List<Throwable> failures = new ArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                backend.read(revisions);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        });
+        reader.join();
+        assertThat(failures).singleElement().isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.UNAVAILABLE));
+    }
 }
