@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One page of a list, whether the watch cache or storage answered it: the items in key order, the
@@ -59,50 +61,46 @@ public record ListResult(List<CachedObject> items, long resourceVersion, String 
     }
 
     /**
-     * Writes {@link #toJson}'s bytes in chunks of about {@code chunkBytes}, so that a list of a
-     * gigabyte is never one array: each chunk is filled from the items' cached bytes and handed on.
+     * Hands on {@link #toJson}'s bytes in chunks of about {@code chunkBytes}, so that a list of a
+     * gigabyte is never one array. A chunk is a list of parts that make it up in order: the items'
+     * cached arrays themselves and the separators between them, nothing copied (the receiver must
+     * not change them); a server can write them to the socket as they are.
      *
-     * @param chunks receives each chunk (it may keep it); returns false to stop (the client left)
+     * @param chunks receives each chunk's parts (it may keep them); returns false to stop (the client left)
      */
-    public void writeJson(CachedObject.TypeMeta type, int chunkBytes, java.util.function.Predicate<byte[]> chunks) {
-        byte[] head = head(type);
+    public void writeJson(CachedObject.TypeMeta type, int chunkBytes, Predicate<List<byte[]>> chunks) {
         int from = 0;
         while (from <= items.size()) {
-            // One chunk: as many items as fit in about chunkBytes (at least one), copied once into an array of its exact size.
+            // One chunk: as many items as fit in about chunkBytes (at least one).
+            List<byte[]> parts = new ArrayList<>();
+            long size = 0;
+            if (from == 0) {
+                byte[] head = head(type);
+                parts.add(head);
+                size = head.length;
+            }
             int to = from;
-            long size = from == 0 ? head.length : 0;
             while (to < items.size() && (to == from || size + items.get(to).json().length < chunkBytes)) {
-                size += items.get(to).json().length + (to > 0 ? 1 : 0);
+                if (to > 0) {
+                    parts.add(COMMA);
+                }
+                byte[] json = items.get(to).json();
+                parts.add(json);
+                size += json.length + (to > 0 ? 1 : 0);
                 to++;
             }
             boolean last = to == items.size();
             if (last) {
-                size += TAIL.length;
+                parts.add(TAIL);
             }
-            byte[] chunk = new byte[(int) size];
-            int at = 0;
-            if (from == 0) {
-                System.arraycopy(head, 0, chunk, 0, head.length);
-                at = head.length;
-            }
-            for (int i = from; i < to; i++) {
-                if (i > 0) {
-                    chunk[at++] = ',';
-                }
-                byte[] json = items.get(i).json();
-                System.arraycopy(json, 0, chunk, at, json.length);
-                at += json.length;
-            }
-            if (last) {
-                System.arraycopy(TAIL, 0, chunk, at, TAIL.length);
-            }
-            if (!chunks.test(chunk) || last) {
+            if (!chunks.test(parts) || last) {
                 return;
             }
             from = to;
         }
     }
 
+    private static final byte[] COMMA = {','};
     private static final byte[] TAIL = "]}\n".getBytes(StandardCharsets.UTF_8);
 
     /** Everything before the first item: kind, apiVersion, metadata and the opening of items. */

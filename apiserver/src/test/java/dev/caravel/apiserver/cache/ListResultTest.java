@@ -38,8 +38,8 @@ class ListResultTest {
             ListResult list = list(items, "", null);
             ByteArrayOutputStream joined = new ByteArrayOutputStream();
             int[] chunks = {0};
-            list.writeJson(TYPE, 64, chunk -> {
-                joined.writeBytes(chunk);
+            list.writeJson(TYPE, 64, parts -> {
+                parts.forEach(joined::writeBytes);
                 chunks[0]++;
                 return true;
             });

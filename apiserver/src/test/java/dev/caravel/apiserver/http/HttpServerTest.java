@@ -32,6 +32,15 @@ class HttpServerTest {
             if (request.path().endsWith("/boom")) {
                 throw new IllegalStateException("boom");
             }
+            if (request.path().endsWith("/streamed")) {
+                return ApiResponse.stream(ApiResponse.JSON, out -> {
+                    for (int chunk = 0; chunk < STREAMED_CHUNKS; chunk++) {
+                        if (!out.send(streamedChunkParts(chunk))) {
+                            return;
+                        }
+                    }
+                });
+            }
             return ApiResponse.json(200, request.body());
         };
         server = new HttpServer(RequestPipeline.of(new Router(endpoints, resources)));
@@ -101,6 +110,34 @@ class HttpServerTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("\"kind\":\"Status\"").contains("\"code\":413");
+    }
+
+    /** 40 chunks of 256 KiB, each of many parts: ten times the outbound buffer's high-water mark. */
+    private static final int STREAMED_CHUNKS = 40;
+
+    private static java.util.List<byte[]> streamedChunkParts(int chunk) {
+        java.util.List<byte[]> parts = new java.util.ArrayList<>();
+        for (int part = 0; part < 64; part++) {
+            byte[] bytes = new byte[4096];
+            java.util.Arrays.fill(bytes, (byte) ('a' + (chunk + part) % 26));
+            parts.add(bytes);
+        }
+        return parts;
+    }
+
+    @Test
+    void aStreamFarAboveTheWriteBufferArrivesWholeAndInOrderOverHttp1AndHttp2() throws Exception {
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (int chunk = 0; chunk < STREAMED_CHUNKS; chunk++) {
+            streamedChunkParts(chunk).forEach(expected::writeBytes);
+        }
+        for (HttpClient client : new HttpClient[] {HTTP1, HTTP2}) {
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(
+                    URI.create(base + "/api/v1/namespaces/default/configmaps/streamed")).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).hasSize(expected.size()).isEqualTo(expected.toByteArray());
+        }
     }
 
     @Test
