@@ -124,7 +124,14 @@ public final class RocksDbBackend implements Backend {
     static final byte[] CURRENT_REVISION_KEY = "current_revision".getBytes(StandardCharsets.US_ASCII);
     /** Reads of more revisions than this, from a virtual thread, go to {@link #largeReads}. */
     static final int LARGE_READ_REVISIONS = 64;
-    private static final int LARGE_READ_THREADS = 16;
+    /**
+     * At most this many large reads at once; the rest wait their turn, unmounted. Each holds its
+     * values on the heap until answered (a list of every pod of a large cluster is a gigabyte), so
+     * this bounds the memory a storm of storage lists can take: with 16, the list-storm benchmark's
+     * server ran out of a 12 GiB heap with consistent lists sent to storage. Two cores gain nothing
+     * from more than a few concurrent scans.
+     */
+    private static final int LARGE_READ_THREADS = 4;
     static final byte[] COMPACTED_REVISION_KEY = "compacted_revision".getBytes(StandardCharsets.US_ASCII);
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RocksDbBackend.class);
