@@ -1,5 +1,6 @@
 package dev.caravel.benchmarks.liststorm;
 
+import dev.caravel.benchmarks.common.Latencies;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

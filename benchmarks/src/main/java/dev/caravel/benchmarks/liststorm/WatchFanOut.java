@@ -1,5 +1,6 @@
 package dev.caravel.benchmarks.liststorm;
 
+import dev.caravel.benchmarks.common.Latencies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

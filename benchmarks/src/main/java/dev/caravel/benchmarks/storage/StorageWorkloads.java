@@ -1,5 +1,6 @@
 package dev.caravel.benchmarks.storage;
 
+import dev.caravel.benchmarks.common.Latencies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.storage.ByteKeys;
@@ -47,7 +48,7 @@ final class StorageWorkloads {
     /** Durable puts, one after another, from one writer. */
     ObjectNode sequentialPuts(int count, int valueBytes) {
         byte[] value = value(valueBytes);
-        LatencyRecorder latencies = new LatencyRecorder(count);
+        Latencies latencies = new Latencies(count);
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             byte[] key = ByteKeys.utf8(prefix + "seq/" + i);
@@ -61,7 +62,7 @@ final class StorageWorkloads {
     /** Durable puts from many writers at once: what group commit is for. */
     ObjectNode concurrentPuts(int writers, int totalCount, int valueBytes) throws Exception {
         byte[] value = value(valueBytes);
-        LatencyRecorder latencies = new LatencyRecorder(totalCount);
+        Latencies latencies = new Latencies(totalCount);
         AtomicLong next = new AtomicLong();
         CountDownLatch go = new CountDownLatch(1);
         try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
@@ -119,7 +120,7 @@ final class StorageWorkloads {
         if (countOnly) {
             request = request.countingOnly();
         }
-        LatencyRecorder latencies = new LatencyRecorder(repeats);
+        Latencies latencies = new Latencies(repeats);
         store.range(request);  // one untimed pass, so neither store is timed while its caches are cold
         for (int r = 0; r < repeats; r++) {
             long begin = System.nanoTime();
@@ -149,7 +150,7 @@ final class StorageWorkloads {
         String watched = prefix + "watch/";
         byte[] value = value(valueBytes);
         AtomicLongArray issuedNanos = new AtomicLongArray(events);
-        LatencyRecorder delivery = new LatencyRecorder(events);
+        Latencies delivery = new Latencies(events);
         CountDownLatch allDelivered = new CountDownLatch(events);
         AtomicLong failures = new AtomicLong();
         long startRevision = store.currentRevision() + 1;
@@ -199,7 +200,7 @@ final class StorageWorkloads {
         }
     }
 
-    private static ObjectNode throughput(int count, long elapsedNanos, LatencyRecorder latencies) {
+    private static ObjectNode throughput(int count, long elapsedNanos, Latencies latencies) {
         ObjectNode node = JSON.objectNode();
         node.put("ops", count);
         node.put("ops_per_s", count / (elapsedNanos / 1e9));

@@ -1,5 +1,6 @@
 package dev.caravel.benchmarks.throughput;
 
+import dev.caravel.benchmarks.common.Latencies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
