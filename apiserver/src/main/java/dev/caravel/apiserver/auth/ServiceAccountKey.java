@@ -9,8 +9,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -70,16 +68,7 @@ public final class ServiceAccountKey {
                 return read(Files.readString(file, StandardCharsets.US_ASCII), file);
             }
             ServiceAccountKey key = generate();
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temporary);
-            Files.createFile(temporary);
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // best effort on file systems without POSIX permissions
-            }
-            Files.writeString(temporary, key.pem(), StandardCharsets.US_ASCII);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(file, key.pem(), StandardCharsets.US_ASCII);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("service account key " + file, e);

@@ -1,10 +1,11 @@
 package dev.caravel.apiserver.server;
 
+import dev.caravel.apiserver.auth.PrivateFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A kubeconfig for a Caravel server: one cluster at its plain-HTTP URL, one context, and a user
@@ -42,15 +43,6 @@ public final class Kubeconfig {
 
     /** Writes the kubeconfig atomically, readable by its owner only. */
     public static Path write(Path file, String serverUrl) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, "kubeconfig", ".tmp");
-        Files.writeString(temp, render(serverUrl), StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // Not a POSIX file system: the platform's defaults apply.
-        }
-        return Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return PrivateFiles.write(file, render(serverUrl), StandardCharsets.UTF_8);
     }
 }
