@@ -30,8 +30,8 @@ import javax.net.ssl.SSLContext;
  * delete, deletecollection, the namespace {@code finalize} subresource and watch streams. It knows
  * nothing of Caravel's server, so what uses it runs against any Kubernetes API server too.
  *
- * <p>Plain HTTP for now; {@link Config} already carries a bearer token and an {@link SSLContext}
- * (trusting the cluster's CA) for when the server grows TLS and authentication.
+ * <p>HTTP or HTTPS: {@link Config} carries a bearer token and an {@link SSLContext} (trusting the
+ * cluster's CA, presenting a client certificate), which {@link Config#fromKubeconfig} reads from a kubeconfig.
  */
 public final class ApiClient implements AutoCloseable {
 
@@ -55,6 +55,14 @@ public final class ApiClient implements AutoCloseable {
 
         public static Config of(String baseUrl) {
             return new Config(URI.create(baseUrl), null, null, null);
+        }
+
+        /**
+         * The server, CA and credentials of {@code context} (null: the current one) in a kubeconfig
+         * file, as kubectl reads them; see {@link KubeconfigFile}.
+         */
+        public static Config fromKubeconfig(java.nio.file.Path kubeconfig, String context) throws IOException {
+            return KubeconfigFile.read(kubeconfig, context);
         }
 
         public Config withBearerToken(String token) {
