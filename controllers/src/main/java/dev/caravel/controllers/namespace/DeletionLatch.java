@@ -87,9 +87,10 @@ final class DeletionLatch {
         if (blocked.isEmpty()) {
             return new Verdict(Action.PROCEED, Optional.empty());
         }
-        Instant since = blocked.get().lastTransitionTime();
+        Instant blockedSince = blocked.get().lastTransitionTime();
+        Instant since = blockedSince;
         if (confirmed.isPresent() && confirmed.get().isAfter(since)) {
-            since = confirmed.get();
+            since = confirmed.get(); // a confirmation restarts the clock
         }
         Duration blockedFor = Duration.between(since, now);
         if (blockedFor.compareTo(limit) < 0) {
@@ -97,8 +98,9 @@ final class DeletionLatch {
         }
         String name = namespace.path("metadata").path("name").asText();
         Instant latchedAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        String message = "The deletion of namespace " + name + " has been blocked since " + since + " (for "
-                + GoDurations.format(blockedFor) + ", longer than the latch's " + GoDurations.format(limit) + ") by: "
+        String counted = since.equals(blockedSince) ? "" : ", counted from the confirmation at " + since;
+        String message = "The deletion of namespace " + name + " has been blocked since " + blockedSince + " (for "
+                + GoDurations.format(blockedFor) + counted + ", longer than the latch's " + GoDurations.format(limit) + ") by: "
                 + blocked.get().message() + ". Content that could not be deleted then is not deleted now, and the namespace"
                 + " is not finalized, until the deletion is confirmed: set the annotation " + CONFIRM_ANNOTATION
                 + " to a time at or after " + latchedAt + ", e.g. kubectl annotate namespace " + name + " "
