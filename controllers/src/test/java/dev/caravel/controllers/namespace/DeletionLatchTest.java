@@ -97,6 +97,11 @@ class DeletionLatchTest {
             assertThat(event.path("message").asText()).isEqualTo(latched.path("message").asText());
             assertThat(event.path("involvedObject").path("kind").asText()).isEqualTo("Namespace");
             assertThat(event.path("source").path("component").asText()).isEqualTo("namespace-controller");
+            String described = kubectl("describe", "namespace", ns);
+            assertThat(described).as("describe shows the conditions").contains("NamespaceDeletionLatched", "BlockedTooLong");
+            String events = kubectl("get", "events", "-n", "default",
+                    "--field-selector", "involvedObject.kind=Namespace,involvedObject.name=" + ns);
+            assertThat(events).contains("Warning", "NamespaceDeletionLatched", "namespace/" + ns, "has been blocked since");
 
             proxy.heal();
             Thread.sleep(1500); // many passes' worth of backoff
@@ -156,6 +161,25 @@ class DeletionLatchTest {
     }
 
     // ---- helpers ----
+
+    /** kubectl's output, with the cluster's kubeconfig; fails on a non-zero exit. */
+    private static String kubectl(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(dev.caravel.apiserver.server.ClientBinaries.kubectl(),
+                "--kubeconfig=" + cluster.cluster().kubeconfigPath()));
+        command.addAll(java.util.List.of(args));
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("kubectl-home");
+        java.nio.file.Path out = home.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("HOME", home.toString());
+        Process process = pb.start();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kubectl did not finish in 60 s");
+        }
+        String output = java.nio.file.Files.readString(out);
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
 
     private static void annotate(String ns, String time) throws Exception {
         ArrayNode patch = json.createArrayNode();
