@@ -153,6 +153,30 @@ class DeletionConditionsTest {
         awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
     }
 
+    @Test
+    void podsInTheirGracePeriodAreWaitedForAsRemainingContentNotReportedAsAFailure() throws Exception {
+        String ns = "graceful";
+        createNamespace(ns);
+        client.post("/api/v1/namespaces/" + ns + "/pods", obj("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"worker"},
+                 "spec":{"nodeName":"node-1","terminationGracePeriodSeconds":4,"containers":[{"name":"w","image":"busybox"}]}}"""));
+
+        client.delete("/api/v1/namespaces/" + ns);
+
+        awaitTrue(() -> conditionOf(ns, "NamespaceContentRemaining").path("status").asText().equals("True"));
+        assertThat(conditionOf(ns, "NamespaceContentRemaining").path("message").asText())
+                .isEqualTo("Some resources are remaining: pods. has 1 resource instances");
+        assertThat(conditionOf(ns, "NamespaceDeletionContentFailure").path("status").asText())
+                .as("a pod within its grace period is expected to remain").isEqualTo("False");
+        assertThat(client.get("/api/v1/namespaces/" + ns + "/pods/worker").path("metadata").hasNonNull("deletionTimestamp")).isTrue();
+
+        // the kubelet's part: the pod goes when its grace period ends
+        try (var kubelet = new dev.caravel.controllers.podtermination.PodTerminationController(client)) {
+            kubelet.start();
+            awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
+        }
+    }
+
     // ---- helpers ----
 
     static void createNamespace(String name) throws Exception {
