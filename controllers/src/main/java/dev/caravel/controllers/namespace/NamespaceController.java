@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The namespace lifecycle controller: when a namespace is deleted (it has a deletionTimestamp and
- * spec.finalizers still to clear), it deletes everything in it, through the API like any client,
+ * still the {@code kubernetes} finalizer in spec.finalizers), it deletes everything in it, through the API like any client,
  * and then removes the {@code kubernetes} finalizer through the {@code finalize} subresource so the
  * server lets the namespace go. It behaves as kube-controller-manager's namespace controller does:
  *
@@ -145,9 +145,21 @@ public final class NamespaceController implements AutoCloseable {
         }
     }
 
-    /** Deleted and not yet finalized: the reference goes on while spec.finalizers holds anything. */
+    /**
+     * Deleted and still holding our finalizer. (The reference goes on while spec.finalizers holds
+     * anything; a namespace holding only another system's finalizer is that system's to finish,
+     * and passing over it again and again would only re-finalize it with nothing to remove.)
+     */
     static boolean isDeleting(JsonNode namespace) {
-        return namespace.path("metadata").hasNonNull("deletionTimestamp") && namespace.path("spec").path("finalizers").size() > 0;
+        if (!namespace.path("metadata").hasNonNull("deletionTimestamp")) {
+            return false;
+        }
+        for (JsonNode finalizer : namespace.path("spec").path("finalizers")) {
+            if (FINALIZER.equals(finalizer.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- workers ----
