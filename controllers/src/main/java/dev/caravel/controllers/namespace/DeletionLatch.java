@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -97,7 +98,7 @@ final class DeletionLatch {
             return new Verdict(Action.PROCEED, Optional.empty());
         }
         String name = namespace.path("metadata").path("name").asText();
-        Instant latchedAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant latchedAt = now.truncatedTo(ChronoUnit.SECONDS);
         String counted = since.equals(blockedSince) ? "" : ", counted from the confirmation at " + since;
         String message = "The deletion of namespace " + name + " has been blocked since " + blockedSince + " (for "
                 + GoDurations.format(blockedFor) + counted + ", longer than the latch's " + GoDurations.format(limit) + ") by: "

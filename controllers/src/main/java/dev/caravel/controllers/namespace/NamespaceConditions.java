@@ -3,7 +3,6 @@ package dev.caravel.controllers.namespace;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Merges the conditions a pass wants into the ones a namespace has, with the reference's rules
@@ -42,10 +41,6 @@ final class NamespaceConditions {
             changed = true;
         }
         return new Merge(List.copyOf(merged), changed);
-    }
-
-    static Optional<NamespaceCondition> find(List<NamespaceCondition> conditions, String type) {
-        return NamespaceCondition.find(conditions, type);
     }
 
     private static int indexOf(List<NamespaceCondition> conditions, String type) {

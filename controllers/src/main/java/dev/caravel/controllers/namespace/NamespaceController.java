@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -285,7 +286,7 @@ public final class NamespaceController implements AutoCloseable {
         event.put("message", message);
         event.put("type", type);
         event.putObject("source").put("component", EVENT_SOURCE);
-        String time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
         event.put("firstTimestamp", time);
         event.put("lastTimestamp", time);
         event.put("count", 1);
