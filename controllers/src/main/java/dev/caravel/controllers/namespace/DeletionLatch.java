@@ -69,6 +69,11 @@ final class DeletionLatch {
         return limit;
     }
 
+    /**
+     * The latch's verdict on a namespace before a pass. A latch that engaged holds until it is
+     * confirmed even when the latch has since been turned off: it is a person's decision the
+     * namespace waits for, and restarting the controller with other flags is not one.
+     */
     Verdict check(JsonNode namespace, Instant now) {
         List<NamespaceCondition> conditions = NamespaceCondition.of(namespace);
         Optional<Instant> confirmed = confirmation(namespace);
@@ -82,6 +87,9 @@ final class DeletionLatch {
                         + "; the namespace's content is deleted again", now)));
             }
             return new Verdict(Action.HOLD, Optional.empty());
+        }
+        if (!enabled()) {
+            return new Verdict(Action.PROCEED, Optional.empty());
         }
         Optional<NamespaceCondition> blocked = NamespaceCondition.find(conditions, BLOCKED)
                 .filter(c -> c.isTrue() && c.lastTransitionTime() != null);

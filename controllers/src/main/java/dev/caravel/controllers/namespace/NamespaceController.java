@@ -181,34 +181,31 @@ public final class NamespaceController implements AutoCloseable {
         }
         namespace = ensureTerminating(namespace);
         Optional<NamespaceCondition> latchCondition = Optional.empty();
-        if (latch.enabled()) {
-            DeletionLatch.Verdict verdict = latch.check(namespace, clock.instant());
-            switch (verdict.action()) {
-                case HOLD -> {
-                    log.info("{}: namespace {}: deletion latched, deleting nothing until it is confirmed through the annotation {}",
-                            COMPONENT, name, DeletionLatch.CONFIRM_ANNOTATION);
-                    return true;
-                }
-                case ENGAGE -> {
-                    NamespaceCondition latched = verdict.latched().orElseThrow();
-                    JsonNode written = writeConditions(namespace, List.of(latched));
-                    log.warn("{}: namespace {}: deletion latched: {}", COMPONENT, name, latched.message());
-                    emitEvent(written, "Warning", DeletionLatch.LATCHED_EVENT, latched.message());
-                    return true;
-                }
-                case PROCEED -> latchCondition = verdict.latched();
+        DeletionLatch.Verdict verdict = latch.check(namespace, clock.instant());
+        switch (verdict.action()) {
+            case HOLD -> {
+                log.info("{}: namespace {}: deletion latched, deleting nothing until it is confirmed through the annotation {}",
+                        COMPONENT, name, DeletionLatch.CONFIRM_ANNOTATION);
+                return true;
             }
-            latchCondition.ifPresent(c -> log.info("{}: namespace {}: {}", COMPONENT, name, c.message()));
+            case ENGAGE -> {
+                NamespaceCondition latched = verdict.latched().orElseThrow();
+                JsonNode written = writeConditions(namespace, List.of(latched));
+                log.warn("{}: namespace {}: deletion latched: {}", COMPONENT, name, latched.message());
+                emitEvent(written, "Warning", DeletionLatch.LATCHED_EVENT, latched.message());
+                return true;
+            }
+            case PROCEED -> latchCondition = verdict.latched();
         }
+        latchCondition.ifPresent(c -> log.info("{}: namespace {}: {}", COMPONENT, name, c.message()));
         Instant deletedAt = Instant.parse(namespace.path("metadata").path("deletionTimestamp").asText());
         DeletionReport report = deleter.deleteAll(name, deletedAt);
 
         List<NamespaceCondition> wanted = new ArrayList<>(report.conditions());
+        latchCondition.ifPresent(wanted::add);
         if (latch.enabled()) {
             wanted.add(latch.blocked(report));
-            if (latchCondition.isPresent()) {
-                wanted.add(latchCondition.get());
-            } else if (NamespaceCondition.find(NamespaceCondition.of(namespace), DeletionLatch.LATCHED).isEmpty()) {
+            if (latchCondition.isEmpty() && NamespaceCondition.find(NamespaceCondition.of(namespace), DeletionLatch.LATCHED).isEmpty()) {
                 wanted.add(latch.notLatched());
             }
         }

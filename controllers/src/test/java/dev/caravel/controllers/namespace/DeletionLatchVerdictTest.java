@@ -87,6 +87,18 @@ class DeletionLatchVerdictTest {
     }
 
     @Test
+    void aLatchThatEngagedHoldsUntilConfirmedEvenOnceTheLatchIsTurnedOff() throws Exception {
+        DeletionLatch off = new DeletionLatch(Duration.ZERO);
+        String conditions = blocked("True") + "," + latched("2026-05-01T11:00:00Z");
+        Instant later = Instant.parse("2026-05-05T10:00:00Z");
+
+        assertThat(off.check(namespace(conditions, null), later).action()).isEqualTo(DeletionLatch.Action.HOLD);
+        assertThat(off.check(namespace(conditions, "2026-05-05T09:00:00Z"), later).action()).isEqualTo(DeletionLatch.Action.PROCEED);
+        assertThat(off.check(namespace(blocked("True"), null), later).action())
+                .as("off, a long block does not latch").isEqualTo(DeletionLatch.Action.PROCEED);
+    }
+
+    @Test
     void zeroTurnsTheLatchOffAndANegativeLimitIsRefused() {
         assertThat(new DeletionLatch(Duration.ZERO).enabled()).isFalse();
         assertThatThrownBy(() -> new DeletionLatch(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
