@@ -6,6 +6,8 @@ import dev.caravel.apiserver.registry.GenericStore;
 import dev.caravel.apiserver.registry.Registry;
 import dev.caravel.apiserver.resource.GroupVersion;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -47,12 +49,14 @@ public final class Aggregator implements AutoCloseable {
     private final AggregationProxy proxy;
     private final List<StoreChanges> watches;
 
-    public Aggregator(Registry registry, Config config, Clock clock) {
+    /** @param metrics where the availability metrics are registered (the server's /metrics) */
+    public Aggregator(Registry registry, Config config, Clock clock, PrometheusRegistry metrics) {
         GenericStore apiServices = registry.store(APIREGISTRATION_V1, "apiservices");
         ServiceResolver resolver = new ServiceResolver(registry);
         this.clients = new BackendClients(clock, config.checkTimeout());
         this.local = new LocalApiServices(registry.catalogue(), apiServices);
-        this.availability = new AvailabilityController(apiServices, resolver, clients, table, clock,
+        this.availability = new AvailabilityController(apiServices, resolver, clients, table,
+                new AvailabilityMetrics(metrics), clock,
                 config.checkInterval(), config.checkTimeout());
         this.proxy = new AggregationProxy(table, resolver, clients);
         this.watches = List.of(

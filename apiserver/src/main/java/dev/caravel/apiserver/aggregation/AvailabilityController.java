@@ -56,6 +56,7 @@ final class AvailabilityController implements AutoCloseable {
     private final ServiceResolver resolver;
     private final BackendClients clients;
     private final ApiServiceTable table;
+    private final AvailabilityMetrics metrics;
     private final Clock clock;
     private final Duration interval;
     private final Duration checkTimeout;
@@ -65,11 +66,13 @@ final class AvailabilityController implements AutoCloseable {
     private volatile boolean closed;
 
     AvailabilityController(GenericStore apiServices, ServiceResolver resolver, BackendClients clients,
-                           ApiServiceTable table, Clock clock, Duration interval, Duration checkTimeout) {
+                           ApiServiceTable table, AvailabilityMetrics metrics, Clock clock, Duration interval,
+                           Duration checkTimeout) {
         this.apiServices = apiServices;
         this.resolver = resolver;
         this.clients = clients;
         this.table = table;
+        this.metrics = metrics;
         this.clock = clock;
         this.interval = interval;
         this.checkTimeout = checkTimeout;
@@ -107,6 +110,11 @@ final class AvailabilityController implements AutoCloseable {
         List<ApiService> listed = new ArrayList<>();
         for (JsonNode item : apiServices.list("", ListOptions.defaults()).path("items")) {
             listed.add(ApiService.from(item));
+        }
+        for (ApiService gone : table.all()) {
+            if (listed.stream().noneMatch(a -> a.name().equals(gone.name()))) {
+                metrics.forget(gone.name());
+            }
         }
         table.replaceAll(listed);
         Set<BackendClients.Trust> trusts = new HashSet<>();
@@ -195,6 +203,7 @@ final class AvailabilityController implements AutoCloseable {
     /** Writes {@code condition} when it differs from the stored one, logging the transition. */
     private void writeCondition(ApiService apiService, AvailableCondition condition) {
         if (apiService.available().equals(condition)) {
+            metrics.observe(apiService.name(), condition);
             return;
         }
         AvailableCondition[] before = {AvailableCondition.UNKNOWN};
@@ -216,6 +225,7 @@ final class AvailabilityController implements AutoCloseable {
             throw e;
         }
         table.put(ApiService.from(updated));
+        metrics.observe(apiService.name(), condition);
         if (!before[0].equals(condition)) {
             LOG.info("aggregation.availability: APIService {} changed availability: {} -> {} (reason {}): {}",
                     apiService.name(), before[0].status(), condition.status(), condition.reason(), condition.message());

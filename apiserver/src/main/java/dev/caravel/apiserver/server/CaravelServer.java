@@ -185,7 +185,7 @@ public final class CaravelServer implements AutoCloseable {
                 ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
         RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas,
                 tokens);
-        aggregator = new Aggregator(loaded.registry(), config.aggregation(), Clock.systemUTC());
+        aggregator = new Aggregator(loaded.registry(), config.aggregation(), Clock.systemUTC(), metrics.registry());
         Stage aggregationProxy = aggregator.proxy();
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort(),

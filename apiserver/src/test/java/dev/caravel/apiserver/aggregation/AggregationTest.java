@@ -3,6 +3,8 @@ package dev.caravel.apiserver.aggregation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.apiserver.resource.GroupVersion;
+import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.apiserver.server.Kubeconfig;
@@ -97,6 +99,25 @@ class AggregationTest {
         assertThat(condition(apps).path("message").asText()).isEqualTo("Local APIServices are always available");
         JsonNode core = awaitCondition("v1.", "Local");
         assertThat(core.path("spec").path("group").asText()).isEmpty();
+    }
+
+    @Test
+    void aGroupVersionAddedToTheCatalogueGetsALocalApiServiceAndLosesItWhenRemoved() throws Exception {
+        GroupVersion widgets = new GroupVersion("widgets.example.com", "v1");
+        server.registry().catalogue().put(new ResourceDefinition(widgets, "widgets", "widget", "Widget", true,
+                List.of("get", "list"), List.of(), List.of(), List.of(), widgets));
+        JsonNode local = awaitCondition("v1.widgets.example.com", "Local");
+        assertThat(local.path("spec").path("groupPriorityMinimum").asInt()).as("a CRD's priority").isEqualTo(1000);
+        assertThat(local.path("spec").path("versionPriority").asInt()).isEqualTo(100);
+        assertThat(local.path("metadata").path("labels").path("kube-aggregator.kubernetes.io/automanaged").asText())
+                .isEqualTo("true");
+
+        server.registry().catalogue().remove(widgets, "widgets");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (send("GET", "/apis/apiregistration.k8s.io/v1/apiservices/v1.widgets.example.com", null).statusCode() != 404) {
+            assertThat(System.nanoTime()).as("the local APIService is deleted").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     @Test
@@ -250,6 +271,8 @@ class AggregationTest {
                 + "/apis/flaky.example.com/v1: Get \"https://127.0.0.1:" + port + "/apis/flaky.example.com/v1\": dial tcp 127.0.0.1:"
                 + port + ": connect: connection refused");
         assertThat(condition(down).path("status").asText()).isEqualTo("False");
+        assertThat(send("GET", "/metrics", null).body())
+                .contains("aggregator_unavailable_apiservice{name=\"v1.flaky.example.com\"} 1.0");
 
         HttpResponse<String> proxied = send("GET", "/apis/flaky.example.com/v1/things", null);
         assertThat(proxied.statusCode()).isEqualTo(503);
@@ -271,6 +294,7 @@ class AggregationTest {
         assertThat(condition(recovered).path("lastTransitionTime").asText())
                 .isNotEqualTo(condition(down).path("lastTransitionTime").asText());
         assertThat(aggregatedGroup("flaky.example.com").path("versions").path(0).path("freshness").asText()).isEqualTo("Current");
+        assertThat(send("GET", "/metrics", null).body()).contains("aggregator_unavailable_apiservice{name=\"v1.flaky.example.com\"} 0.0");
     }
 
     @Test
