@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -101,9 +100,8 @@ final class BackendClients implements AutoCloseable {
             }
         }
         String address = uri.getHost() + ":" + uri.getPort();
-        if (failure instanceof HttpConnectTimeoutException) {
-            return "dial tcp " + address + ": i/o timeout";
-        }
+        // The JDK's connect timeout covers the TLS handshake too; Go's client timeout (shorter than
+        // its dial and handshake timeouts) fires first in either case and says so.
         if (failure instanceof HttpTimeoutException) {
             return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
         }

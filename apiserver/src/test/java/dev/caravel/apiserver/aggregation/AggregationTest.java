@@ -175,6 +175,28 @@ class AggregationTest {
             assertThat(items).extracting(r -> r.getMetadata().getName()).containsExactly("web-1");
         }
 
+        List<String> watched = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch twoEvents = new java.util.concurrent.CountDownLatch(2);
+        try (KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Kubeconfig.render(server.url()))).build();
+             io.fabric8.kubernetes.client.Watch ignored = client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                             .withGroup("metrics.k8s.io").withVersion("v1beta1").withKind("PodMetrics").withPlural("pods")
+                             .withNamespaced(true).build())
+                     .inNamespace("default").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                         @Override
+                         public void eventReceived(Action action, GenericKubernetesResource resource) {
+                             watched.add(action + " " + resource.getMetadata().getName());
+                             twoEvents.countDown();
+                         }
+
+                         @Override
+                         public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                         }
+                     })) {
+            assertThat(twoEvents.await(10, TimeUnit.SECONDS)).as("fabric8's watch (over WebSocket) through the proxy").isTrue();
+        }
+        assertThat(watched).startsWith("ADDED web-1", "ADDED web-2");
+
         JsonNode groups = JSON.readTree(send("GET", "/apis", null).body());
         List<String> names = new ArrayList<>();
         groups.path("groups").forEach(g -> names.add(g.path("name").asText()));
@@ -255,6 +277,23 @@ class AggregationTest {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void aServiceWithEndpointSlicesAndNoEndpointsIsReachedThroughItsSlices() throws Exception {
+        MetricsBackend backend = MetricsBackend.start("sliced.example.com/v1", authority, "sliced.aggregation.svc",
+                Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofHours(1)));
+        backends.add(backend);
+        createService("sliced", 443);
+        HttpResponse<String> slice = send("POST", "/apis/discovery.k8s.io/v1/namespaces/" + NAMESPACE + "/endpointslices",
+                "{\"metadata\":{\"name\":\"sliced-abcde\",\"labels\":{\"kubernetes.io/service-name\":\"sliced\"}},"
+                        + "\"addressType\":\"IPv4\",\"endpoints\":[{\"addresses\":[\"127.0.0.1\"],\"conditions\":{\"ready\":true}}],"
+                        + "\"ports\":[{\"name\":\"https\",\"port\":" + backend.port() + "}]}");
+        assertThat(slice.statusCode()).as(slice.body()).isEqualTo(201);
+        createApiService("v1.sliced.example.com", "sliced.example.com", "v1", "sliced", 443, authority.certificatePem(), false);
+        awaitCondition("v1.sliced.example.com", "Passed");
+        assertThat(send("GET", "/apis/sliced.example.com/v1/namespaces/default/pods", null).body())
+                .isEqualTo(MetricsBackend.POD_METRICS_LIST);
     }
 
     @Test
