@@ -33,8 +33,9 @@ import java.util.Set;
  * request"); a backend that cannot be reached answers 503 with the error text. The user's
  * identity goes along as {@code X-Remote-User} and {@code X-Remote-Group} headers (the
  * requestheader authentication an aggregated server trusts); the client's own credentials and
- * any X-Remote-* headers it sent are not passed on. The aggregator presents no front-proxy client
- * certificate yet, so backends must accept the identity headers from any TLS client (decision 0023).
+ * any X-Remote-* headers it sent are not passed on. The front-proxy client certificate, when one is
+ * configured, is presented on every connection, so a backend can believe those headers from the
+ * aggregator only (decision 0023).
  */
 public final class AggregationProxy implements Stage {
 

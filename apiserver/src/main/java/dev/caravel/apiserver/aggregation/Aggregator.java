@@ -24,10 +24,14 @@ public final class Aggregator implements AutoCloseable {
     static final GroupVersion APIREGISTRATION_V1 = new GroupVersion("apiregistration.k8s.io", "v1");
 
     /**
-     * @param checkInterval how often every APIService is checked even when nothing changed
-     * @param checkTimeout  how long a backend's discovery check may take (kube-aggregator's is 5 s)
+     * @param checkInterval    how often every APIService is checked even when nothing changed
+     * @param checkTimeout     how long a backend's discovery check may take (kube-aggregator's is 5 s)
+     * @param proxyClient      the front-proxy client certificate presented to every backend, as
+     *                         kube-apiserver's {@code --proxy-client-cert-file} and {@code --proxy-client-key-file}
+     *                         (a backend with a requestheader client CA believes X-Remote-User only
+     *                         from it); null presents none
      */
-    public record Config(Duration checkInterval, Duration checkTimeout) {
+    public record Config(Duration checkInterval, Duration checkTimeout, ProxyClientCertificate proxyClient) {
         public Config {
             Objects.requireNonNull(checkInterval, "checkInterval");
             Objects.requireNonNull(checkTimeout, "checkTimeout");
@@ -36,9 +40,37 @@ public final class Aggregator implements AutoCloseable {
             }
         }
 
+        public Config(Duration checkInterval, Duration checkTimeout) {
+            this(checkInterval, checkTimeout, null);
+        }
+
         /** A check every 10 seconds (kube-aggregator resyncs each 30 s but also reacts to events), 5 s to answer. */
         public static Config defaults() {
             return new Config(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        }
+
+        /** This configuration, presenting {@code certificate} to backends. */
+        public Config withProxyClient(ProxyClientCertificate certificate) {
+            return new Config(checkInterval, checkTimeout, certificate);
+        }
+    }
+
+    /** A client certificate chain (leaf first) and its key. */
+    public record ProxyClientCertificate(java.util.List<java.security.cert.X509Certificate> chain, java.security.PrivateKey key) {
+        public ProxyClientCertificate {
+            chain = java.util.List.copyOf(chain);
+            Objects.requireNonNull(key, "key");
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("a client certificate chain holds at least the certificate");
+            }
+        }
+
+        /** Read from PEM files, as kube-apiserver's flags name them. */
+        public static ProxyClientCertificate read(java.nio.file.Path certificateFile, java.nio.file.Path keyFile)
+                throws java.io.IOException {
+            return new ProxyClientCertificate(
+                    dev.caravel.tls.Pem.certificates(java.nio.file.Files.readString(certificateFile)),
+                    dev.caravel.tls.Pem.privateKey(java.nio.file.Files.readString(keyFile)));
         }
     }
 
@@ -53,7 +85,7 @@ public final class Aggregator implements AutoCloseable {
     public Aggregator(Registry registry, Config config, Clock clock, PrometheusRegistry metrics) {
         GenericStore apiServices = registry.store(APIREGISTRATION_V1, "apiservices");
         ServiceResolver resolver = new ServiceResolver(registry);
-        this.clients = new BackendClients(clock, config.checkTimeout());
+        this.clients = new BackendClients(clock, config.checkTimeout(), config.proxyClient());
         this.local = new LocalApiServices(registry.catalogue(), apiServices);
         this.availability = new AvailabilityController(apiServices, resolver, clients, table,
                 new AvailabilityMetrics(metrics), clock,

@@ -27,12 +27,15 @@ final class BackendClients implements AutoCloseable {
 
     private final Clock clock;
     private final Duration connectTimeout;
+    private final Aggregator.ProxyClientCertificate proxyClient;
     /** Clients by trust; an entry whose trust no APIService uses any more is dropped by {@link #retain}. */
     private final Map<Trust, HttpClient> clients = new ConcurrentHashMap<>();
 
-    BackendClients(Clock clock, Duration connectTimeout) {
+    /** @param proxyClient the client certificate presented to backends; null for none */
+    BackendClients(Clock clock, Duration connectTimeout, Aggregator.ProxyClientCertificate proxyClient) {
         this.clock = clock;
         this.connectTimeout = connectTimeout;
+        this.proxyClient = proxyClient;
     }
 
     /** What a client trusts: the key of the client cache. */
@@ -55,7 +58,8 @@ final class BackendClients implements AutoCloseable {
 
     HttpClient client(Trust trust) {
         return clients.computeIfAbsent(trust, t -> {
-            SSLContext context = BackendTrust.context(t.caBundle(), t.insecureSkipTlsVerify(), t.serverName(), clock);
+            SSLContext context = BackendTrust.context(t.caBundle(), t.insecureSkipTlsVerify(), t.serverName(), clock,
+                    proxyClient);
             SSLParameters parameters = context.getDefaultSSLParameters();
             return HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)

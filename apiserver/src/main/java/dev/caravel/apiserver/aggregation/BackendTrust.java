@@ -41,10 +41,15 @@ final class BackendTrust {
     private BackendTrust() {
     }
 
-    /** A client context for {@code apiService}'s backend, verifying as described above. */
-    static SSLContext context(byte[] caBundle, boolean insecureSkipTlsVerify, String serverName, Clock clock) {
+    /**
+     * A client context for an APIService's backend, verifying as described above and presenting
+     * {@code proxyClient} (the front-proxy client certificate) when there is one.
+     */
+    static SSLContext context(byte[] caBundle, boolean insecureSkipTlsVerify, String serverName, Clock clock,
+                              Aggregator.ProxyClientCertificate proxyClient) {
         if (insecureSkipTlsVerify) {
-            return TlsContexts.trustingAnyServer(null, null);
+            return proxyClient == null ? TlsContexts.trustingAnyServer(null, null)
+                    : TlsContexts.trustingAnyServer(proxyClient.key(), proxyClient.chain());
         }
         List<X509Certificate> authorities;
         try {
@@ -55,7 +60,8 @@ final class BackendTrust {
         X509TrustManager chainCheck = authorities.isEmpty() ? null : (X509TrustManager) TlsContexts.trusting(authorities)[0];
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new ServerNameTrust(chainCheck, serverName, clock)}, null);
+            context.init(proxyClient == null ? null : TlsContexts.presenting(proxyClient.key(), proxyClient.chain()),
+                    new TrustManager[] {new ServerNameTrust(chainCheck, serverName, clock)}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("building a TLS context for " + serverName, e);

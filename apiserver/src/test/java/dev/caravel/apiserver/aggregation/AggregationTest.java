@@ -11,6 +11,7 @@ import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.memory.MemoryStore;
 import dev.caravel.tls.CertificateAuthority;
+import dev.caravel.tls.IssuedCertificate;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,6 +58,8 @@ class AggregationTest {
     private static CaravelServer server;
     private static HttpClient http;
     private static CertificateAuthority authority;
+    /** Signs the aggregator's front-proxy client certificate, as a cluster's front-proxy CA does. */
+    private static CertificateAuthority frontProxy;
     private static final List<AutoCloseable> backends = new CopyOnWriteArrayList<>();
 
     @TempDir
@@ -65,8 +68,13 @@ class AggregationTest {
     @BeforeAll
     static void start() throws Exception {
         store = MemoryStore.open();
+        frontProxy = CertificateAuthority.create("front-proxy-ca", Duration.ofDays(1));
+        IssuedCertificate proxyClient = frontProxy.issueClient("front-proxy-client", List.of(),
+                Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofDays(1)));
         server = new CaravelServer(CaravelServer.Config.loopback(0, store)
-                .withAggregation(new Aggregator.Config(Duration.ofMillis(300), Duration.ofSeconds(2))));
+                .withAggregation(new Aggregator.Config(Duration.ofMillis(300), Duration.ofSeconds(2))
+                        .withProxyClient(new Aggregator.ProxyClientCertificate(List.of(proxyClient.certificate()),
+                                proxyClient.key()))));
         server.start();
         http = HttpClient.newHttpClient();
         authority = CertificateAuthority.create("aggregation-test-ca", Duration.ofDays(1));
@@ -277,6 +285,28 @@ class AggregationTest {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void aBackendThatOnlyServesTheFrontProxyIsReachedWithTheAggregatorsClientCertificate() throws Exception {
+        MetricsBackend backend = MetricsBackend.start("front-proxied.example.com/v1", authority,
+                "front-proxied.aggregation.svc", Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofHours(1)),
+                frontProxy);
+        backends.add(backend);
+        HttpClient anonymous = HttpClient.newBuilder()
+                .sslContext(dev.caravel.tls.TlsContexts.trustingAnyServer(null, null)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> anonymous.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + backend.port() + "/apis/front-proxied.example.com/v1")).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .as("the backend refuses a client without the front-proxy certificate").isInstanceOf(IOException.class);
+        createService("front-proxied", 443);
+        createEndpoints("front-proxied", backend.port());
+        createApiService("v1.front-proxied.example.com", "front-proxied.example.com", "v1", "front-proxied", 443,
+                authority.certificatePem(), false);
+        awaitCondition("v1.front-proxied.example.com", "Passed");
+        assertThat(send("GET", "/apis/front-proxied.example.com/v1/namespaces/default/pods", null).body())
+                .isEqualTo(MetricsBackend.POD_METRICS_LIST);
+        assertThat(backend.remoteUsers).contains("system:unsecured");
     }
 
     @Test

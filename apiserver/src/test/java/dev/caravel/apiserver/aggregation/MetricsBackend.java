@@ -57,16 +57,34 @@ final class MetricsBackend implements AutoCloseable {
     /** A backend presenting a certificate of {@code authority} for {@code serverName}, valid from {@code notBefore} to {@code notAfter}. */
     static MetricsBackend start(String groupVersion, CertificateAuthority authority, String serverName, Instant notBefore,
                                 Instant notAfter) throws IOException {
+        return start(groupVersion, authority, serverName, notBefore, notAfter, null);
+    }
+
+    /**
+     * The same, serving only clients that present a certificate {@code clientAuthority} signed
+     * (the aggregator's front-proxy client certificate), when it is not null.
+     */
+    static MetricsBackend start(String groupVersion, CertificateAuthority authority, String serverName, Instant notBefore,
+                                Instant notAfter, CertificateAuthority clientAuthority) throws IOException {
         IssuedCertificate certificate = authority.issueServing(List.of(serverName), List.of(), notBefore, notAfter);
         SSLContext context;
         try {
             context = SSLContext.getInstance("TLS");
-            context.init(TlsContexts.presenting(certificate.key(), List.of(certificate.certificate())), null, new SecureRandom());
+            context.init(TlsContexts.presenting(certificate.key(), List.of(certificate.certificate())),
+                    clientAuthority == null ? null : TlsContexts.trusting(List.of(clientAuthority.certificate())),
+                    new SecureRandom());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(context));
+        server.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                javax.net.ssl.SSLParameters ssl = context.getDefaultSSLParameters();
+                ssl.setNeedClientAuth(clientAuthority != null);
+                parameters.setSSLParameters(ssl);
+            }
+        });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         MetricsBackend backend = new MetricsBackend(server, groupVersion);
         server.createContext("/", backend::handle);
