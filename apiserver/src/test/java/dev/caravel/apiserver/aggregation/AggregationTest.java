@@ -380,6 +380,10 @@ class AggregationTest {
         assertThat(lines).anyMatch(l -> l.matches("v1\\.apps\\s+Local\\s+True\\s+\\S+"));
         assertThat(lines).anyMatch(l -> l.matches("v1beta1\\.custom-metrics\\.example\\.com\\s+aggregation/custom-metrics\\s+True\\s+\\S+"));
 
+        Result explain = kubectl(kubeconfig, "explain", "apiservices.spec.service");
+        assertThat(explain.exit()).as(explain.toString()).isZero();
+        assertThat(explain.out()).contains("GROUP:      apiregistration.k8s.io").contains("port");
+
         Result raw = kubectl(kubeconfig, "get", "--raw", "/apis/custom-metrics.example.com/v1beta1");
         assertThat(raw.exit()).as(raw.toString()).isZero();
         assertThat(raw.out()).contains("\"groupVersion\":\"custom-metrics.example.com/v1beta1\"");
