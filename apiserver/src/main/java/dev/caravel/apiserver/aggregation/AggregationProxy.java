@@ -73,7 +73,9 @@ public final class AggregationProxy implements Stage {
             return unavailable("service unavailable");
         }
         ServiceReference service = apiService.service().orElseThrow();
-        if (!(resolver.resolve(service) instanceof ServiceResolver.Reached reached)) {
+        Optional<ServiceResolver.Reached> known = table.endpointsOf(apiService.name());
+        ServiceResolver.Resolution resolution = known.isPresent() ? known.get() : resolver.resolve(service);
+        if (!(resolution instanceof ServiceResolver.Reached reached)) {
             return unavailable("service unavailable");
         }
         URI target = reached.base().resolve(request.path() + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery()));

@@ -29,6 +29,8 @@ final class ApiServiceTable implements AggregatedGroupVersions {
     /** Guarded by this for writes; read without it. */
     private volatile Map<GroupVersion, ApiService> byGroupVersion = Map.of();
     private volatile Map<String, Discovery> discovery = Map.of();
+    /** Where each APIService's service was last found; replaced at each check, dropped when it was not found. */
+    private final Map<String, ServiceResolver.Reached> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The APIService claiming {@code groupVersion}, if any. */
     Optional<ApiService> claiming(GroupVersion groupVersion) {
@@ -50,6 +52,7 @@ final class ApiServiceTable implements AggregatedGroupVersions {
             Map<String, Discovery> kept = new HashMap<>(discovery);
             kept.keySet().removeIf(name -> listed.stream().noneMatch(a -> a.name().equals(name)));
             discovery = Map.copyOf(kept);
+            endpoints.keySet().removeIf(name -> listed.stream().noneMatch(a -> a.name().equals(name)));
             generation.incrementAndGet();
         }
     }
@@ -62,6 +65,20 @@ final class ApiServiceTable implements AggregatedGroupVersions {
             byGroupVersion = Map.copyOf(next);
             generation.incrementAndGet();
         }
+    }
+
+    /**
+     * Remembers where the last check found {@code apiServiceName}'s backends (empty: nowhere), so
+     * the proxy does not read the Service and its Endpoints on every request. A change of either
+     * wakes the availability controller, which resolves again before anything else.
+     */
+    void resolved(String apiServiceName, Optional<ServiceResolver.Reached> reached) {
+        reached.ifPresentOrElse(r -> endpoints.put(apiServiceName, r), () -> endpoints.remove(apiServiceName));
+    }
+
+    /** Where {@code apiServiceName}'s backends were last found; empty when not yet, or not found. */
+    Optional<ServiceResolver.Reached> endpointsOf(String apiServiceName) {
+        return Optional.ofNullable(endpoints.get(apiServiceName));
     }
 
     /** Records a backend's discovery answer. */

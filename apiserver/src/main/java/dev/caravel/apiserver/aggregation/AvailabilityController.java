@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -143,8 +144,14 @@ final class AvailabilityController implements AutoCloseable {
         ServiceReference service = apiService.service().orElseThrow();
         AvailableCondition condition;
         switch (resolver.resolve(service)) {
-            case ServiceResolver.Unreachable unreachable -> condition = unreachable.condition();
-            case ServiceResolver.Reached reached -> condition = discoveryCheck(apiService, service, reached.base());
+            case ServiceResolver.Unreachable unreachable -> {
+                table.resolved(apiService.name(), Optional.empty());
+                condition = unreachable.condition();
+            }
+            case ServiceResolver.Reached reached -> {
+                table.resolved(apiService.name(), Optional.of(reached));
+                condition = discoveryCheck(apiService, service, reached.base());
+            }
         }
         if (!condition.isTrue()) {
             table.discoveryFailed(apiService.name());

@@ -37,8 +37,19 @@ final class ServiceResolver {
     sealed interface Resolution {
     }
 
-    /** A backend address: {@code https://10.0.0.7:6443}. */
-    record Reached(URI base) implements Resolution {
+    /** The backend addresses ({@code https://10.0.0.7:6443}), one per ready endpoint. */
+    record Reached(List<URI> bases) implements Resolution {
+        Reached {
+            bases = List.copyOf(bases);
+            if (bases.isEmpty()) {
+                throw new IllegalArgumentException("a reached service has an address");
+            }
+        }
+
+        /** One of the addresses, at random: requests spread over the endpoints as kube-aggregator spreads them. */
+        URI base() {
+            return bases.size() == 1 ? bases.get(0) : bases.get(ThreadLocalRandom.current().nextInt(bases.size()));
+        }
     }
 
     record Unreachable(AvailableCondition condition) implements Resolution {
@@ -58,7 +69,7 @@ final class ServiceResolver {
         JsonNode spec = service.path("spec");
         String type = spec.path("type").asText("ClusterIP");
         if (type.equals("ExternalName")) {
-            return new Reached(URI.create("https://" + spec.path("externalName").asText() + ":" + ref.port()));
+            return new Reached(List.of(URI.create("https://" + spec.path("externalName").asText() + ":" + ref.port())));
         }
         String portName = null;
         for (JsonNode port : spec.path("ports")) {
@@ -98,9 +109,12 @@ final class ServiceResolver {
             return new Unreachable(AvailableCondition.unavailable("MissingEndpoints",
                     "endpoints for " + ref + " have no addresses with port name \"" + portName + "\""));
         }
-        String address = addresses.get(ThreadLocalRandom.current().nextInt(addresses.size()));
-        String host = address.contains(":") ? "[" + address + "]" : address;
-        return new Reached(URI.create("https://" + host + ":" + targetPort[0]));
+        List<URI> bases = new ArrayList<>();
+        for (String address : addresses) {
+            String host = address.contains(":") ? "[" + address + "]" : address;
+            bases.add(URI.create("https://" + host + ":" + targetPort[0]));
+        }
+        return new Reached(bases);
     }
 
     private static void readEndpoints(JsonNode endpoints, String portName, List<String> addresses, int[] targetPort) {
