@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -33,10 +35,29 @@ public final class TablePrinter {
 
     private final ResourcePrinters printers;
     private final Clock clock;
+    /** Printers of resources that come and go (custom resources' printer columns), asked first. */
+    private final Function<GroupResource, Optional<ResourcePrinter>> custom;
 
     public TablePrinter(ResourcePrinters printers, Clock clock) {
+        this(printers, clock, resource -> Optional.empty());
+    }
+
+    private TablePrinter(ResourcePrinters printers, Clock clock, Function<GroupResource, Optional<ResourcePrinter>> custom) {
         this.printers = Objects.requireNonNull(printers, "printers");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.custom = Objects.requireNonNull(custom, "custom");
+    }
+
+    /**
+     * This printer, asking {@code customPrinters} first for each resource: a lookup that follows
+     * CustomResourceDefinitions as they are written.
+     */
+    public TablePrinter withCustomPrinters(Function<GroupResource, Optional<ResourcePrinter>> customPrinters) {
+        return new TablePrinter(printers, clock, customPrinters);
+    }
+
+    private ResourcePrinter printerOf(GroupResource resource) {
+        return custom.apply(resource).orElseGet(() -> printers.forResource(resource));
     }
 
     /** The built-in printers on the system clock: what the server uses. */
@@ -45,7 +66,7 @@ public final class TablePrinter {
     }
 
     public List<TableColumn> columns(GroupResource resource) {
-        return printers.forResource(resource).columns();
+        return printerOf(resource).columns();
     }
 
     /**
@@ -75,7 +96,7 @@ public final class TablePrinter {
      */
     public boolean writeListTable(GroupResource resource, JsonNode listHead, Iterable<? extends ObjectNode> items,
             IncludeObject include, int chunkBytes, Predicate<byte[]> chunks) {
-        ResourcePrinter printer = printers.forResource(resource);
+        ResourcePrinter printer = printerOf(resource);
         Instant now = clock.instant();
         ObjectNode header = header(printer, listMeta(listHead.path("metadata")), true);
         header.putArray("rows");
@@ -144,7 +165,7 @@ public final class TablePrinter {
 
     private ObjectNode table(GroupResource resource, List<ObjectNode> items, ObjectNode metadata,
             IncludeObject include, boolean withHeaders) {
-        ResourcePrinter printer = printers.forResource(resource);
+        ResourcePrinter printer = printerOf(resource);
         Instant now = clock.instant();
         ObjectNode table = header(printer, metadata, withHeaders);
         ArrayNode rows = table.putArray("rows");

@@ -100,7 +100,7 @@ public final class GenericStore {
         this.clock = clock;
         this.keys = new StorageKeys(strategy.definition());
         this.resource = strategy.groupResource();
-        FieldManager fields = FieldManager.forKind(strategy.definition().groupVersionKind());
+        FieldManager fields = strategy.fieldManager();
         this.mainFields = strategy.hasStatusSubresource() ? fields.withResetFields(FieldManager.STATUS) : fields;
         this.statusFields = fields.withSubresource("status");
         ResourceDefinition definition = strategy.definition();
@@ -134,7 +134,7 @@ public final class GenericStore {
         if (current == null) {
             throw StatusException.notFound(resource, name);
         }
-        return StoredObjects.read(current);
+        return strategy.toServed(StoredObjects.read(current));
     }
 
     private KeyValue read(String key, StorageOperation operation) {
@@ -227,7 +227,7 @@ public final class GenericStore {
         }
         byte[] key = ByteKeys.utf8(keys.key(namespace, name));
         List<Compare> compares = new ArrayList<>(List.of(Compare.absent(key)));
-        List<Op> writes = new ArrayList<>(List.of(Op.put(key, StoredObjects.write(toStore))));
+        List<Op> writes = new ArrayList<>(List.of(Op.put(key, StoredObjects.write(strategy.toStored(toStore)))));
         for (String reserved : strategy.reservations(toStore)) {
             compares.add(Compare.absent(ByteKeys.utf8(reserved)));
             writes.add(Op.put(ByteKeys.utf8(reserved), key));
@@ -279,7 +279,7 @@ public final class GenericStore {
                 requireSameName(created, name);
                 return create(namespace, created, dryRun, manager);
             }
-            ObjectNode live = StoredObjects.read(current);
+            ObjectNode live = strategy.toServed(StoredObjects.read(current));
             ObjectNode wanted = change.apply(live.deepCopy());
             requireSameName(wanted, name);
             String precondition = StoredObjects.text(wanted, "metadata", "resourceVersion");
@@ -311,7 +311,8 @@ public final class GenericStore {
             }
             boolean finished = finishesDeletion(updated, live);
             List<Compare> compares = new ArrayList<>(List.of(Compare.modRevisionEquals(key, current.modRevision())));
-            List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated))));
+            List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key)
+                    : Op.put(key, StoredObjects.write(strategy.toStored(updated)))));
             List<String> held = strategy.reservations(live);
             List<String> holding = finished ? List.of() : strategy.reservations(updated);
             for (String reserved : holding) {
@@ -425,9 +426,12 @@ public final class GenericStore {
             if (current == null) {
                 throw StatusException.notFound(resource, name);
             }
-            ObjectNode live = StoredObjects.read(current);
+            ObjectNode live = strategy.toServed(StoredObjects.read(current));
             checkPreconditions(options.preconditions(), live, keyText, name);
             ObjectNode result = live.deepCopy();
+            if (StoredObjects.text(result, "metadata", "deletionTimestamp").isEmpty()) {
+                strategy.prepareForDelete(result);
+            }
             Graceful graceful = beforeDelete(result, options.gracePeriodSeconds());
             if (graceful == Graceful.PENDING) {
                 return new Deletion(live, false);
@@ -453,7 +457,8 @@ public final class GenericStore {
             if (options.dryRun()) {
                 return new Deletion(result, deleteNow);
             }
-            List<Op> writes = new ArrayList<>(List.of(deleteNow ? Op.delete(key) : Op.put(key, StoredObjects.write(result))));
+            List<Op> writes = new ArrayList<>(List.of(deleteNow ? Op.delete(key)
+                    : Op.put(key, StoredObjects.write(strategy.toStored(result)))));
             if (deleteNow) {
                 for (String reserved : strategy.reservations(live)) {
                     writes.add(Op.delete(ByteKeys.utf8(reserved)));
@@ -593,14 +598,15 @@ public final class GenericStore {
             if (current == null) {
                 throw StatusException.notFound(resource, name);
             }
-            ObjectNode live = StoredObjects.read(current);
+            ObjectNode live = strategy.toServed(StoredObjects.read(current));
             checkPreconditions(preconditions, live, keyText, name);
             ObjectNode updated = change.apply(live.deepCopy());
             if (dryRun || updated.equals(live)) {
                 return updated;
             }
             TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
-                    List.of(Op.put(key, StoredObjects.write(updated))), List.of()), StorageOperation.UPDATE);
+                    List.of(Op.put(key, StoredObjects.write(strategy.toStored(updated)))), List.of()),
+                    StorageOperation.UPDATE);
             if (response.succeeded()) {
                 updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
                 return updated;

@@ -1,6 +1,7 @@
 package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.apiextensions.ApiExtensions;
 import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.audit.AuditStage;
 import dev.caravel.apiserver.cache.WatchCache;
@@ -108,6 +109,7 @@ public final class CaravelServer implements AutoCloseable {
     /** Set after {@link #router}: until then, requests are answered 503. */
     private volatile Stage auditStage;
     private Registry registry;
+    private ApiExtensions apiExtensions;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -156,7 +158,10 @@ public final class CaravelServer implements AutoCloseable {
             http = null;
             closeAuditor();
             // The parts may be loaded, or still loading: their watch caches must not outlive a failed start.
-            parts.thenAccept(loadedParts -> loadedParts.registry().close());
+            parts.thenAccept(loadedParts -> {
+                loadedParts.apiExtensions().close();
+                loadedParts.registry().close();
+            });
             if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -170,11 +175,12 @@ public final class CaravelServer implements AutoCloseable {
         ServiceAccountTokens tokens = new ServiceAccountTokens(
                 keyFile == null ? ServiceAccountKey::generate : () -> ServiceAccountKey.loadOrCreate(keyFile),
                 ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
-        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas,
-                tokens);
+        apiExtensions = loaded.apiExtensions();
+        RestHandler rest = new RestHandler(loaded.registry(), validator,
+                TablePrinter.systemDefault().withCustomPrinters(apiExtensions::printerFor), protobuf, schemas, tokens);
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
-                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
+                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION, apiExtensions.openApi()));
         Router resourcesAndDiscovery = new Router(endpoints, rest);
         OpenIdEndpoints openId = new OpenIdEndpoints(tokens, url());
         router = (request, next) -> {
@@ -182,21 +188,24 @@ public final class CaravelServer implements AutoCloseable {
             return issuerDiscovery.isPresent() ? issuerDiscovery.get() : resourcesAndDiscovery.handle(request, next);
         };
         auditStage = AuditStage.forServer(auditor, catalogue, protobuf);
+        apiExtensions.start();
         return address;
     }
 
     /** What the server is built from that takes a fresh JVM time to load: built together, off the binding thread. */
     private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator,
-                              Registry registry) {
+                              Registry registry, ApiExtensions apiExtensions) {
         static StartParts load(Config config) {
             SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
             ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
             ObjectValidator validator = ObjectValidator.kubernetes();
             Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC(),
                     config.consistentListFromCache(), config.watchCache());
+            ApiExtensions apiExtensions = ApiExtensions.attach(registry, Clock.systemUTC());
             registry.startWatchCaches();
             registry.createSystemNamespaces();
-            return new StartParts(catalogue, schemas, validator, registry);
+            apiExtensions.serveStored();
+            return new StartParts(catalogue, schemas, validator, registry, apiExtensions);
         }
     }
 
@@ -221,6 +230,10 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             http.close();
             http = null;
+        }
+        if (apiExtensions != null) {
+            apiExtensions.close();
+            apiExtensions = null;
         }
         if (registry != null) {
             registry.close();
