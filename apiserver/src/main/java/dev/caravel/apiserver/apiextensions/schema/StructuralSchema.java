@@ -50,9 +50,7 @@ public final class StructuralSchema {
      * which the reference reports as {@code unknown field "spec.foo"} warnings.
      */
     public List<String> prune(ObjectNode object) {
-        List<String> pruned = new ArrayList<>();
-        Pruning.pruneObject(object, root, true, FieldPath.of("<root>"), pruned);
-        return List.copyOf(pruned);
+        return List.copyOf(Pruning.pruneResource(object, root));
     }
 
     /** Fills in defaults as the reference does (after pruning, on read of stored objects and on write). */
@@ -76,59 +74,6 @@ public final class StructuralSchema {
     /** The schema the engine was built from, as a tree of nodes: only for this package's use. */
     SchemaNode root() {
         return root;
-    }
-
-    /** Removing unknown fields: structural/pruning in apiextensions-apiserver. */
-    static final class Pruning {
-        private Pruning() {
-        }
-
-        static void pruneObject(ObjectNode object, SchemaNode s, boolean resourceRoot, FieldPath path, List<String> pruned) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String key = e.getKey();
-                JsonNode value = e.getValue();
-                if (resourceRoot || s.embeddedResource) {
-                    if ((key.equals("apiVersion") || key.equals("kind")) && value.isTextual()) {
-                        continue;
-                    }
-                    if (key.equals("metadata") && value.isObject()) {
-                        continue;
-                    }
-                }
-                FieldPath child = path == null ? null : step(path, key);
-                SchemaNode property = s.properties.get(key);
-                if (property != null) {
-                    prune(value, property, child, pruned);
-                } else if (s.additionalProperties != null) {
-                    prune(value, s.additionalProperties, child, pruned);
-                } else if (s.additionalPropertiesAllowed || s.preserveUnknownFields) {
-                    // kept as written; embedded resources below are still looked into
-                    pruneUnknown(value, child, pruned);
-                } else {
-                    it.remove();
-                    pruned.add(String.valueOf(child));
-                }
-            }
-        }
-
-        private static void prune(JsonNode value, SchemaNode s, FieldPath path, List<String> pruned) {
-            if (value instanceof ObjectNode object) {
-                pruneObject(object, s, false, path, pruned);
-            } else if (value instanceof ArrayNode array && s.items != null) {
-                for (int i = 0; i < array.size(); i++) {
-                    prune(array.get(i), s.items, path.index(i), pruned);
-                }
-            }
-        }
-
-        /** A value no schema describes is kept whole. */
-        private static void pruneUnknown(JsonNode value, FieldPath path, List<String> pruned) {
-        }
-
-        private static FieldPath step(FieldPath parent, String key) {
-            return parent.toString().equals("<root>") ? FieldPath.of(key) : parent.child(key);
-        }
     }
 
     /** Filling in defaults: structural/defaulting in apiextensions-apiserver. */
