@@ -1,0 +1,126 @@
+package dev.caravel.apiserver.apiextensions.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.apiserver.api.FieldError;
+import dev.caravel.apiserver.api.FieldPath;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The structural schema of one CRD version, the engine its custom resources are pruned,
+ * defaulted and validated with, as kube-apiserver's apiextensions-apiserver does it.
+ *
+ * <p>Built once per served version ({@link #of}) from a schema {@link #check} accepted; every
+ * write then only walks the precompiled tree. Immutable and safe to share between requests.
+ * CEL rules (x-kubernetes-validations) are accepted and not evaluated: see
+ * docs/decisions/0021-structural-schema-engine.md.
+ */
+public final class StructuralSchema {
+
+    private final SchemaNode root;
+
+    private StructuralSchema(SchemaNode root) {
+        this.root = root;
+    }
+
+    /**
+     * The errors of a CRD version's openAPIV3Schema, as kube-apiserver's CRD validation reports
+     * them, with field paths under {@code at} (e.g. spec.versions[0].schema.openAPIV3Schema).
+     * Empty when the schema can be served.
+     */
+    public static List<FieldError> check(JsonNode openApiV3Schema, FieldPath at) {
+        return SchemaCheck.check(openApiV3Schema, at);
+    }
+
+    /** The engine for a schema {@link #check} accepted. */
+    public static StructuralSchema of(JsonNode openApiV3Schema) {
+        return new StructuralSchema(SchemaNode.of(openApiV3Schema));
+    }
+
+    /**
+     * Removes fields the schema does not declare, as the reference prunes: apiVersion, kind and
+     * metadata of the root and of x-kubernetes-embedded-resource objects are kept, metadata
+     * without looking inside. Returns the paths pruned ({@code spec.foo}, {@code spec.list[0].bar}),
+     * which the reference reports as {@code unknown field "spec.foo"} warnings.
+     */
+    public List<String> prune(ObjectNode object) {
+        return List.copyOf(Pruning.pruneResource(object, root));
+    }
+
+    /** Fills in defaults as the reference does (after pruning, on read of stored objects and on write). */
+    public void applyDefaults(ObjectNode object) {
+        Defaulting.apply(object, root);
+    }
+
+    /**
+     * The errors of an object against the schema, with the reference's field error types and
+     * messages: first the OpenAPI validation (types, required, enum, pattern, formats, bounds,
+     * lengths...), then embedded resources' apiVersion and kind, then list-type uniqueness.
+     */
+    public List<FieldError> validate(JsonNode object) {
+        Objects.requireNonNull(object, "object");
+        List<FieldError> errors = new ArrayList<>(OpenApiValidator.validate(root, object));
+        errors.addAll(EmbeddedResources.validate(object, root));
+        errors.addAll(ListTypes.validate(object, root));
+        return errors;
+    }
+
+    /** The schema the engine was built from, as a tree of nodes: only for this package's use. */
+    SchemaNode root() {
+        return root;
+    }
+
+    /** Filling in defaults: structural/defaulting in apiextensions-apiserver. */
+    static final class Defaulting {
+        private Defaulting() {
+        }
+
+        static void apply(JsonNode value, SchemaNode s) {
+            if (s == null) {
+                return;
+            }
+            if (value instanceof ObjectNode object) {
+                for (Map.Entry<String, SchemaNode> p : s.properties.entrySet()) {
+                    SchemaNode property = p.getValue();
+                    if (property.defaultValue == null) {
+                        continue;
+                    }
+                    JsonNode current = object.get(p.getKey());
+                    if (current == null || isNonNullableNull(current, property)) {
+                        object.set(p.getKey(), property.defaultValue.deepCopy());
+                    }
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    SchemaNode property = s.properties.get(e.getKey());
+                    if (property != null) {
+                        apply(e.getValue(), property);
+                    } else if (s.additionalProperties != null) {
+                        SchemaNode additional = s.additionalProperties;
+                        if (isNonNullableNull(e.getValue(), additional) && additional.defaultValue != null) {
+                            e.setValue(additional.defaultValue.deepCopy());
+                        }
+                        apply(e.getValue(), additional);
+                    }
+                }
+            } else if (value instanceof ArrayNode array && s.items != null) {
+                for (int i = 0; i < array.size(); i++) {
+                    if (isNonNullableNull(array.get(i), s.items) && s.items.defaultValue != null) {
+                        array.set(i, s.items.defaultValue.deepCopy());
+                    }
+                    apply(array.get(i), s.items);
+                }
+            }
+        }
+
+        private static boolean isNonNullableNull(JsonNode value, SchemaNode s) {
+            return value.isNull() && !s.nullable;
+        }
+    }
+}
