@@ -113,7 +113,8 @@ final class CrdController implements AutoCloseable {
                 while (!closed) {
                     CacheWatcher.Item item = w.poll(TimeUnit.MILLISECONDS.toNanos(500));
                     if (item instanceof CacheWatcher.Event e) {
-                        enqueue(e.event().object().name());
+                        // a CRD is cluster-scoped: its key is the prefix and its name
+                        enqueue(e.event().key().substring(crds.keys().prefix("").length()));
                     } else if (item instanceof CacheWatcher.Ended || w.isTerminated()) {
                         break;
                     }

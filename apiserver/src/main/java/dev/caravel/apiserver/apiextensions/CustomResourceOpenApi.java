@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.openapi.OpenApiDocuments;
-import dev.caravel.apiserver.openapi.OpenApiV3Conversion;
 import dev.caravel.apiserver.resource.GroupVersion;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.schema.SchemaCatalogue;
@@ -76,7 +75,7 @@ final class CustomResourceOpenApi implements OpenApiDocuments.PublishedSchemas {
         for (String name : List.of(OBJECT_META, LIST_META, PATCH)) {
             seeds.putObject(name).put("$ref", V3_REF + name);
         }
-        ObjectNode all = OpenApiV3Conversion.kubernetesSchemasReachableFrom(seeds, kubernetes);
+        ObjectNode all = OpenApiDocuments.kubernetesSchemasReachableFrom(seeds, kubernetes);
         all.setAll(schemas);
         components.set("schemas", all);
         return Optional.of(doc);

@@ -156,6 +156,15 @@ public final class OpenApiDocuments {
         return Optional.of(doc.withHeaders(Map.of("Cache-Control", "no-cache, private")));
     }
 
+    /**
+     * The v3 schemas of the Kubernetes definitions {@code node} refers to with
+     * {@code #/components/schemas/} references, and of those they refer to: what a document
+     * written outside Kubernetes' one (a custom resource's) must carry along.
+     */
+    public static ObjectNode kubernetesSchemasReachableFrom(JsonNode node, SchemaCatalogue catalogue) {
+        return OpenApiV3Conversion.kubernetesSchemasReachableFrom(node, catalogue);
+    }
+
     /** The v3 index: every served group-version's document path, with its hash. */
     public ServedDocument index() {
         return current().index;

@@ -281,7 +281,7 @@ final class OpenApiV3Conversion {
      * v3 schema written outside Kubernetes' document (a custom resource's), refers to with
      * {@code #/components/schemas/} references, and those they refer to.
      */
-    public static ObjectNode kubernetesSchemasReachableFrom(JsonNode node, dev.caravel.apiserver.schema.SchemaCatalogue catalogue) {
+    static ObjectNode kubernetesSchemasReachableFrom(JsonNode node, dev.caravel.apiserver.schema.SchemaCatalogue catalogue) {
         return reachableSchemas(node, name -> catalogue.definition(name).map(s -> (JsonNode) s.json()));
     }
 
