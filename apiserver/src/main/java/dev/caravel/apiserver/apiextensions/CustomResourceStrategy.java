@@ -184,7 +184,9 @@ final class CustomResourceStrategy implements ResourceStrategy {
                     "create not allowed while custom resource definition is terminating",
                     new StatusDetails("", resource.group(), resource.resource(), "", List.of(), 0)));
         }
-        ResourceStrategy.super.prepareForCreate(object);
+        if (hasStatusSubresource()) {
+            object.remove("status"); // create cannot set status, and the reference leaves none
+        }
     }
 
     @Override
