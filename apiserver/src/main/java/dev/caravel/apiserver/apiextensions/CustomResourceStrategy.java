@@ -125,6 +125,12 @@ final class CustomResourceStrategy implements ResourceStrategy {
     @Override
     public ObjectNode toServed(ObjectNode stored) {
         stored.put("apiVersion", definition.groupVersion().toString());
+        // The reference defaults objects as they are read from storage, so a default added to the
+        // schema later shows on the objects stored before it.
+        CustomResourceType t = type.get();
+        if (t != null) {
+            t.version(definition.version()).map(CustomResourceType.Served::schema).ifPresent(s -> s.applyDefaults(stored));
+        }
         return stored;
     }
 
