@@ -27,9 +27,20 @@ final class OpenApiValidator {
     private static final String IN = "body";
 
     private final List<FieldError> errors = new ArrayList<>();
+    /** Where the validated value sits, or null for an object validated from its root. */
+    private final FieldPath base;
+
+    private OpenApiValidator(FieldPath base) {
+        this.base = base;
+    }
 
     static List<FieldError> validate(SchemaNode schema, JsonNode value) {
-        OpenApiValidator v = new OpenApiValidator();
+        return validate(schema, value, null);
+    }
+
+    /** Validates a value found at {@code base} (a default inside a CRD schema, say): error fields start there. */
+    static List<FieldError> validate(SchemaNode schema, JsonNode value, FieldPath base) {
+        OpenApiValidator v = new OpenApiValidator(base);
         v.check(schema, "", value);
         return v.errors;
     }
@@ -176,8 +187,8 @@ final class OpenApiValidator {
         }
     }
 
-    private static List<FieldError> validateAt(SchemaNode s, String path, JsonNode value) {
-        OpenApiValidator v = new OpenApiValidator();
+    private List<FieldError> validateAt(SchemaNode s, String path, JsonNode value) {
+        OpenApiValidator v = new OpenApiValidator(base);
         v.check(s, path, value);
         return v.errors;
     }
@@ -363,9 +374,12 @@ final class OpenApiValidator {
     }
 
     /** Kubernetes turns the validator's name into one path step, without the leading dot. */
-    private static FieldPath field(String path) {
+    private FieldPath field(String path) {
         String trimmed = path.startsWith(".") ? path.substring(1) : path;
-        return FieldPath.of(trimmed);
+        if (base == null) {
+            return FieldPath.of(trimmed);
+        }
+        return trimmed.isEmpty() ? base : base.child(trimmed);
     }
 
     private static boolean isIntegral(JsonNode number) {

@@ -45,6 +45,11 @@ final class Pruning {
         return p.unknown;
     }
 
+    /** Prunes any value (a default, say) against its schema, as a resource root when asked; nothing is reported. */
+    static void pruneValue(JsonNode value, SchemaNode s, boolean resourceRoot) {
+        new Pruning().prune(value, s, resourceRoot);
+    }
+
     private void prune(JsonNode value, SchemaNode s, boolean resourceRoot) {
         if (s != null && s.preserveUnknownFields) {
             skipPrune(value, s, resourceRoot);
