@@ -301,9 +301,12 @@ final class OpenApiValidator {
         if (s.enumValues == null || s.enumValues.isEmpty()) {
             return;
         }
-        for (JsonNode allowed : s.enumValues) {
-            if (JsonValues.equal(allowed, value)) {
-                return;
+        // A null never matches, not even a null in the enum: the reference compares by Go type first.
+        if (Kind.of(value) != Kind.NULL) {
+            for (JsonNode allowed : s.enumValues) {
+                if (!allowed.isNull() && JsonValues.equal(allowed, value)) {
+                    return;
+                }
             }
         }
         List<String> supported = new ArrayList<>(s.enumValues.size());

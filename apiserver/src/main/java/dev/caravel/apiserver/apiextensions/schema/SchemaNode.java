@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
 final class SchemaNode {
 
     final String type;               // "" when not set
-    final String format;             // "" when not set
+    final String format;             // "" when not set or not one Kubernetes checks (it strips the others)
     final boolean nullable;
     final boolean intOrString;
     final boolean preserveUnknownFields;
@@ -58,7 +58,8 @@ final class SchemaNode {
 
     private SchemaNode(JsonNode s) {
         type = text(s, "type");
-        format = text(s, "format");
+        String declaredFormat = text(s, "format");
+        format = StringFormats.isKnown(declaredFormat) ? declaredFormat : "";
         nullable = s.path("nullable").asBoolean(false);
         intOrString = s.path("x-kubernetes-int-or-string").asBoolean(false);
         preserveUnknownFields = s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);

@@ -72,7 +72,7 @@ class OpenApiValidationTest {
     void aWholeNumberWrittenWithAFractionIsStillAnInteger() {
         assertThat(errorsOf("{replicas: 2.0}")).isEmpty();
         assertThat(errorsOf("{replicas: 2.5}")).containsExactly(
-                "spec.replicas: Invalid value: \"float64\": spec.replicas in body must be of type int32: \"float64\"");
+                "spec.replicas: Invalid value: \"number\": spec.replicas in body must be of type integer: \"number\"");
     }
 
     @Test
@@ -139,6 +139,20 @@ class OpenApiValidationTest {
             case "id" -> "uuid";
             default -> "ipv4";
         };
+    }
+
+    @Test
+    void aNullIsNeverInAnEnumEvenWhenNullable() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse("{type: 'object', properties: {m: {type: 'string', nullable: true, enum: ['a', null]}}}"));
+        assertThat(schema.validate(Json.parse("{m: null}"))).extracting(FieldError::toString)
+                .containsExactly("m: Unsupported value: \"null\": supported values: \"a\", \"null\"");
+    }
+
+    @Test
+    void formatsKubernetesDoesNotCheckAreIgnored() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse(
+                "{type: 'object', properties: {a: {type: 'string', format: 'k8s-short-name'}, b: {type: 'string', format: 'Email'}}}"));
+        assertThat(schema.validate(Json.parse("{a: 'Not_A_Name', b: 'nope'}"))).isEmpty();
     }
 
     @Test
