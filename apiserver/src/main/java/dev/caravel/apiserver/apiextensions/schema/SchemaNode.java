@@ -30,6 +30,8 @@ final class SchemaNode {
     final SchemaNode additionalProperties;      // schema form, or null
     final boolean additionalPropertiesAllowed;  // additionalProperties: true (no schema)
     final boolean additionalPropertiesForbidden;// additionalProperties: false
+    /** additionalProperties in any form: pruning keeps unknown keys then (their values lose all fields without a schema). */
+    final boolean hasAdditionalProperties;
     final SchemaNode items;
     final List<String> required;
     final List<JsonNode> enumValues;            // null when not set
@@ -75,6 +77,7 @@ final class SchemaNode {
         additionalProperties = ap != null && ap.isObject() ? new SchemaNode(ap) : null;
         additionalPropertiesAllowed = ap != null && ap.isBoolean() && ap.booleanValue();
         additionalPropertiesForbidden = ap != null && ap.isBoolean() && !ap.booleanValue();
+        hasAdditionalProperties = additionalProperties != null || additionalPropertiesAllowed || additionalPropertiesForbidden;
         JsonNode it = s.get("items");
         items = it != null && it.isObject() ? new SchemaNode(it) : null;
         required = strings(s.get("required"));

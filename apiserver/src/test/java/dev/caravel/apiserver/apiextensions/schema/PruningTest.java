@@ -82,6 +82,16 @@ class PruningTest {
     }
 
     @Test
+    void underAdditionalPropertiesWithoutASchemaKeysStayButTheirObjectsAreEmptied() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse(
+                "{type: 'object', properties: {m: {type: 'object', additionalProperties: true}}}"));
+        ObjectNode object = Json.object("{m: {a: 1, b: {c: 2}}}");
+
+        assertThat(schema.prune(object)).containsExactly("m.b.c");
+        assertThat(object).isEqualTo(Json.parse("{m: {a: 1, b: {}}}"));
+    }
+
+    @Test
     void pruningTwiceChangesNothingMore() {
         ObjectNode object = Json.object("{spec: {replicas: 1, extra: 2}}");
         SCHEMA.prune(object);
