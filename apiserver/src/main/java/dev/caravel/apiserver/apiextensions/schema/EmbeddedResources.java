@@ -31,13 +31,36 @@ final class EmbeddedResources {
     private EmbeddedResources() {
     }
 
+    /** A custom resource's embedded resources; the root's own metadata goes through ObjectMeta validation. */
     static List<FieldError> validate(JsonNode object, SchemaNode root) {
+        return validate(null, object, root, false);
+    }
+
+    /**
+     * The embedded resources of a value found at {@code base} (null for an object's root), the
+     * value itself counted as one when {@code resourceRoot}.
+     */
+    static List<FieldError> validate(FieldPath base, JsonNode value, SchemaNode s, boolean resourceRoot) {
         List<FieldError> errors = new ArrayList<>();
-        if (object != null && object.isObject()) {
-            // The root is not an embedded resource here: its metadata goes through ObjectMeta validation.
-            walkObject(null, object, root, errors);
+        if (value != null && value.isObject() && s != null) {
+            if (resourceRoot || s.embeddedResource) {
+                validateEmbedded(base, value, errors);
+            }
+            walkObject(base, value, s, errors);
+        } else if (value != null && value.isArray() && s != null) {
+            for (int i = 0; i < value.size(); i++) {
+                walk(index(base, i), value.get(i), s.items, errors);
+            }
         }
         return errors;
+    }
+
+    private static FieldPath child(FieldPath path, String name) {
+        return path == null ? FieldPath.of(name) : path.child(name);
+    }
+
+    private static FieldPath index(FieldPath path, int i) {
+        return path == null ? FieldPath.ofIndex(i) : path.index(i);
     }
 
     private static void walk(FieldPath path, JsonNode value, SchemaNode s, List<FieldError> errors) {
@@ -51,7 +74,7 @@ final class EmbeddedResources {
             walkObject(path, value, s, errors);
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) {
-                walk(path.index(i), value.get(i), s.items, errors);
+                walk(index(path, i), value.get(i), s.items, errors);
             }
         }
     }
@@ -70,17 +93,17 @@ final class EmbeddedResources {
 
     private static void validateEmbedded(FieldPath path, JsonNode x, List<FieldError> errors) {
         if (!x.has("apiVersion")) {
-            errors.add(FieldError.required(path.child("apiVersion"), ""));
+            errors.add(FieldError.required(child(path, "apiVersion"), ""));
         }
         if (!x.has("kind")) {
-            errors.add(FieldError.required(path.child("kind"), ""));
+            errors.add(FieldError.required(child(path, "kind"), ""));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = x.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             switch (e.getKey()) {
                 case "apiVersion" -> {
-                    FieldPath at = path.child("apiVersion");
+                    FieldPath at = child(path, "apiVersion");
                     if (!v.isTextual()) {
                         errors.add(FieldError.invalid(at, OpenApiValidator.shown(v), "must be a string"));
                     } else if (v.textValue().isEmpty()) {
@@ -90,7 +113,7 @@ final class EmbeddedResources {
                     }
                 }
                 case "kind" -> {
-                    FieldPath at = path.child("kind");
+                    FieldPath at = child(path, "kind");
                     if (!v.isTextual()) {
                         errors.add(FieldError.invalid(at, OpenApiValidator.shown(v), "must be a string"));
                     } else if (v.textValue().isEmpty()) {
@@ -103,7 +126,7 @@ final class EmbeddedResources {
                         }
                     }
                 }
-                case "metadata" -> validateMetadata(path.child("metadata"), v, errors);
+                case "metadata" -> validateMetadata(child(path, "metadata"), v, errors);
                 default -> {
                 }
             }

@@ -3,6 +3,7 @@ package dev.caravel.apiserver.apiextensions.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravel.apiserver.api.FieldError;
 import dev.caravel.apiserver.api.FieldPath;
+import dev.caravel.apiserver.api.GoQuote;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -27,10 +28,34 @@ final class OpenApiValidator {
     private static final String IN = "body";
 
     private final List<FieldError> errors = new ArrayList<>();
+    /** Where the validated value sits, or null for an object validated from its root. */
+    private final FieldPath base;
+
+    private OpenApiValidator(FieldPath base) {
+        this.base = base;
+    }
 
     static List<FieldError> validate(SchemaNode schema, JsonNode value) {
-        OpenApiValidator v = new OpenApiValidator();
-        v.check(schema, "", value);
+        return validate(schema, value, null);
+    }
+
+    /** Validates a value found at {@code base} (a default inside a CRD schema, say): error fields start there. */
+    static List<FieldError> validate(SchemaNode schema, JsonNode value, FieldPath base) {
+        OpenApiValidator v = new OpenApiValidator(base);
+        v.check(schema, "", value, null);
+        return v.errors;
+    }
+
+    /**
+     * Validates an update with Kubernetes' ratcheting (CRDValidationRatcheting, on by default
+     * since 1.30): a value equal to the old value at the same place is not validated again, so
+     * an object stored under a looser schema can still be updated elsewhere. Places correlate by
+     * field name, by map key, by key fields in a list of type map and by value in a set; items of
+     * other lists do not correlate.
+     */
+    static List<FieldError> validateUpdate(SchemaNode schema, JsonNode value, JsonNode old) {
+        OpenApiValidator v = new OpenApiValidator(null);
+        v.check(schema, "", value, old);
         return v.errors;
     }
 
@@ -70,7 +95,10 @@ final class OpenApiValidator {
         }
     }
 
-    private void check(SchemaNode s, String path, JsonNode value) {
+    private void check(SchemaNode s, String path, JsonNode value, JsonNode old) {
+        if (old != null && JsonValues.equal(old, value)) {
+            return;
+        }
         Kind kind = Kind.of(value);
         if (kind == Kind.NULL) {
             checkType(s, path, value, kind);
@@ -78,7 +106,7 @@ final class OpenApiValidator {
             return;
         }
         checkType(s, path, value, kind);
-        checkCombinators(s, path, value);
+        checkCombinators(s, path, value, old);
         if (kind == Kind.STRING) {
             checkString(s, path, value.textValue());
             checkFormat(s, path, value.textValue());
@@ -87,11 +115,11 @@ final class OpenApiValidator {
             checkNumber(s, path, value, kind);
         }
         if (kind == Kind.ARRAY) {
-            checkArray(s, path, value);
+            checkArray(s, path, value, old);
         }
         checkEnum(s, path, value);
         if (kind == Kind.OBJECT) {
-            checkObject(s, path, value);
+            checkObject(s, path, value, old);
         }
     }
 
@@ -126,59 +154,83 @@ final class OpenApiValidator {
     }
 
     private void typeInvalid(String path, String actual, String expected) {
-        String message = name(path) + " in " + IN + " must be of type " + expected + ": " + dev.caravel.apiserver.api.GoQuote.quote(actual);
+        String message = name(path) + " in " + IN + " must be of type " + expected + ": " + GoQuote.quote(actual);
         errors.add(FieldError.typeInvalid(field(path), actual, message));
     }
 
-    private void checkCombinators(SchemaNode s, String path, JsonNode value) {
-        for (SchemaNode sub : s.allOf) {
-            check(sub, path, value);
-        }
+    /**
+     * anyOf, oneOf, allOf and not, in kube-openapi's order. Their own failures are composite
+     * errors, which Kubernetes reports at the validated object's root with an empty value and the
+     * quoted name: {@code : Invalid value: "": "spec.port" must validate at least one schema (anyOf)}.
+     */
+    private void checkCombinators(SchemaNode s, String path, JsonNode value, JsonNode old) {
         if (!s.anyOf.isEmpty()) {
-            List<FieldError> firstFailure = null;
-            boolean matched = false;
+            List<FieldError> best = null;
+            boolean succeeded = false;
             for (SchemaNode sub : s.anyOf) {
-                List<FieldError> result = validateAt(sub, path, value);
+                List<FieldError> result = validateAt(sub, path, value, old);
                 if (result.isEmpty()) {
-                    matched = true;
+                    succeeded = true;
+                    best = null;
                     break;
                 }
-                if (firstFailure == null) {
-                    firstFailure = result;
+                // The reference keeps the failure that passed most checks; fewest errors stands in for that.
+                if (best == null || result.size() < best.size()) {
+                    best = result;
                 }
             }
-            if (!matched) {
-                invalid(path, value, name(path) + " in " + IN + " must validate at least one schema (anyOf)");
-                errors.addAll(firstFailure);
+            if (!succeeded) {
+                composite(GoQuote.quote(path) + " must validate at least one schema (anyOf)");
+            }
+            if (best != null) {
+                errors.addAll(best);
             }
         }
         if (!s.oneOf.isEmpty()) {
-            int valid = 0;
-            List<FieldError> firstFailure = null;
+            int validated = 0;
+            List<FieldError> best = null;
             for (SchemaNode sub : s.oneOf) {
-                List<FieldError> result = validateAt(sub, path, value);
+                List<FieldError> result = validateAt(sub, path, value, old);
                 if (result.isEmpty()) {
-                    valid++;
-                } else if (firstFailure == null) {
-                    firstFailure = result;
+                    validated++;
+                    best = null;
+                } else if (validated == 0 && (best == null || result.size() < best.size())) {
+                    best = result;
                 }
             }
-            if (valid != 1) {
-                String more = valid == 0 ? "" : ", found " + valid;
-                invalid(path, value, name(path) + " in " + IN + " must validate one and only one schema (oneOf)" + more);
-                if (valid == 0 && firstFailure != null) {
-                    errors.addAll(firstFailure);
+            if (validated != 1) {
+                composite(GoQuote.quote(path) + " must validate one and only one schema (oneOf). "
+                        + (validated == 0 ? "Found none valid" : "Found " + validated + " valid alternatives"));
+                if (best != null) {
+                    errors.addAll(best);
                 }
             }
         }
-        if (s.not != null && validateAt(s.not, path, value).isEmpty()) {
-            invalid(path, value, name(path) + " in " + IN + " must not validate the schema (not)");
+        if (!s.allOf.isEmpty()) {
+            int validated = 0;
+            for (SchemaNode sub : s.allOf) {
+                List<FieldError> result = validateAt(sub, path, value, old);
+                if (result.isEmpty()) {
+                    validated++;
+                }
+                errors.addAll(result);
+            }
+            if (validated != s.allOf.size()) {
+                composite(GoQuote.quote(path) + " must validate all the schemas (allOf)" + (validated == 0 ? ". None validated" : ""));
+            }
+        }
+        if (s.not != null && validateAt(s.not, path, value, old).isEmpty()) {
+            composite(GoQuote.quote(path) + " must not validate the schema (not)");
         }
     }
 
-    private static List<FieldError> validateAt(SchemaNode s, String path, JsonNode value) {
-        OpenApiValidator v = new OpenApiValidator();
-        v.check(s, path, value);
+    private void composite(String message) {
+        errors.add(FieldError.invalid(base == null ? FieldPath.of("") : base, "", message));
+    }
+
+    private List<FieldError> validateAt(SchemaNode s, String path, JsonNode value, JsonNode old) {
+        OpenApiValidator v = new OpenApiValidator(base);
+        v.check(s, path, value, old);
         return v.errors;
     }
 
@@ -268,10 +320,10 @@ final class OpenApiValidator {
         return FieldError.invalid(field(path), shown(value), name(path) + " in " + IN + " " + what);
     }
 
-    private void checkArray(SchemaNode s, String path, JsonNode array) {
+    private void checkArray(SchemaNode s, String path, JsonNode array, JsonNode old) {
         if (s.items != null) {
             for (int i = 0; i < array.size(); i++) {
-                check(s.items, path + "." + i, array.get(i));
+                check(s.items, path + "." + i, array.get(i), correlatedItem(s, array.get(i), old));
             }
         }
         if (s.minItems != null && array.size() < s.minItems) {
@@ -290,9 +342,12 @@ final class OpenApiValidator {
         if (s.enumValues == null || s.enumValues.isEmpty()) {
             return;
         }
-        for (JsonNode allowed : s.enumValues) {
-            if (JsonValues.equal(allowed, value)) {
-                return;
+        // A null never matches, not even a null in the enum: the reference compares by Go type first.
+        if (Kind.of(value) != Kind.NULL) {
+            for (JsonNode allowed : s.enumValues) {
+                if (!allowed.isNull() && JsonValues.equal(allowed, value)) {
+                    return;
+                }
             }
         }
         List<String> supported = new ArrayList<>(s.enumValues.size());
@@ -302,7 +357,7 @@ final class OpenApiValidator {
         errors.add(FieldError.notSupported(field(path), shown(value), supported));
     }
 
-    private void checkObject(SchemaNode s, String path, JsonNode object) {
+    private void checkObject(SchemaNode s, String path, JsonNode object, JsonNode old) {
         int keys = object.size();
         if (s.minProperties != null && keys < s.minProperties) {
             invalid(path, s.minProperties, name(path) + " in " + IN + " should have at least " + s.minProperties + " properties");
@@ -324,14 +379,14 @@ final class OpenApiValidator {
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!s.properties.containsKey(e.getKey())) {
-                    check(s.additionalProperties, path + "." + e.getKey(), e.getValue());
+                    check(s.additionalProperties, path + "." + e.getKey(), e.getValue(), field(old, e.getKey()));
                 }
             }
         }
         for (Map.Entry<String, SchemaNode> p : s.properties.entrySet()) {
             JsonNode v = object.get(p.getKey());
             if (v != null) {
-                check(p.getValue(), path.isEmpty() ? p.getKey() : path + "." + p.getKey(), v);
+                check(p.getValue(), path.isEmpty() ? p.getKey() : path + "." + p.getKey(), v, field(old, p.getKey()));
             }
         }
         for (String required : s.required) {
@@ -339,6 +394,42 @@ final class OpenApiValidator {
                 errors.add(FieldError.required(field(path + "." + required), ""));
             }
         }
+    }
+
+    private static JsonNode field(JsonNode old, String name) {
+        return old != null && old.isObject() ? old.get(name) : null;
+    }
+
+    /** The old item an item is compared with when ratcheting: same key fields (map lists) or same value (sets). */
+    private static JsonNode correlatedItem(SchemaNode s, JsonNode item, JsonNode old) {
+        if (old == null || !old.isArray() || s.listType == null) {
+            return null;
+        }
+        if (s.listType.equals("set")) {
+            for (JsonNode candidate : old) {
+                if (JsonValues.equal(candidate, item)) {
+                    return candidate;
+                }
+            }
+            return null;
+        }
+        if (s.listType.equals("map") && item.isObject() && !s.listMapKeys.isEmpty()) {
+            for (JsonNode candidate : old) {
+                if (candidate.isObject() && sameKeys(s.listMapKeys, candidate, item)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameKeys(List<String> keys, JsonNode a, JsonNode b) {
+        for (String key : keys) {
+            if (!JsonValues.equal(a.get(key), b.get(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void invalid(String path, Object value, String message) {
@@ -363,9 +454,12 @@ final class OpenApiValidator {
     }
 
     /** Kubernetes turns the validator's name into one path step, without the leading dot. */
-    private static FieldPath field(String path) {
+    private FieldPath field(String path) {
         String trimmed = path.startsWith(".") ? path.substring(1) : path;
-        return FieldPath.of(trimmed);
+        if (base == null) {
+            return FieldPath.of(trimmed);
+        }
+        return trimmed.isEmpty() ? base : base.child(trimmed);
     }
 
     private static boolean isIntegral(JsonNode number) {

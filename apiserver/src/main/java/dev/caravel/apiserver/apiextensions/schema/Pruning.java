@@ -23,8 +23,9 @@ import java.util.Set;
  *           template: {kind, bar: 3}},    kept: template preserves unknown fields
  *    status: {}}                          status pruned (undeclared) and reported
  * </pre>
- * A value whose schema is missing (under {@code additionalProperties: true}) loses every field
- * it has, as in the reference, where such a value has no structural schema at all.
+ * A value whose schema is missing (under {@code additionalProperties: true} or {@code false}) is
+ * kept but loses every field it has, as in the reference, where such a value has no structural
+ * schema at all.
  */
 final class Pruning {
 
@@ -43,6 +44,11 @@ final class Pruning {
         pruneNonNullableNullsWithoutDefaults(object, root);
         Collections.sort(p.unknown);
         return p.unknown;
+    }
+
+    /** Prunes any value (a default, say) against its schema, as a resource root when asked; nothing is reported. */
+    static void pruneValue(JsonNode value, SchemaNode s, boolean resourceRoot) {
+        new Pruning().prune(value, s, resourceRoot);
     }
 
     private void prune(JsonNode value, SchemaNode s, boolean resourceRoot) {
@@ -64,7 +70,7 @@ final class Pruning {
                     continue;
                 }
                 SchemaNode property = s.properties.get(key);
-                if (property != null || s.additionalProperties != null || s.additionalPropertiesAllowed) {
+                if (property != null || s.hasAdditionalProperties) {
                     appendKey(key);
                     SchemaNode next = property != null ? property : s.additionalProperties;
                     prune(e.getValue(), next, false);
@@ -97,7 +103,7 @@ final class Pruning {
                     continue;
                 }
                 SchemaNode property = s.properties.get(key);
-                if (property != null || s.additionalProperties != null || s.additionalPropertiesAllowed) {
+                if (property != null || s.hasAdditionalProperties) {
                     appendKey(key);
                     SchemaNode next = property != null ? property : s.additionalProperties;
                     prune(e.getValue(), next, false);

@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
 final class SchemaNode {
 
     final String type;               // "" when not set
-    final String format;             // "" when not set
+    final String format;             // "" when not set or not one Kubernetes checks (it strips the others)
     final boolean nullable;
     final boolean intOrString;
     final boolean preserveUnknownFields;
@@ -30,6 +30,8 @@ final class SchemaNode {
     final SchemaNode additionalProperties;      // schema form, or null
     final boolean additionalPropertiesAllowed;  // additionalProperties: true (no schema)
     final boolean additionalPropertiesForbidden;// additionalProperties: false
+    /** additionalProperties in any form: pruning keeps unknown keys then (their values lose all fields without a schema). */
+    final boolean hasAdditionalProperties;
     final SchemaNode items;
     final List<String> required;
     final List<JsonNode> enumValues;            // null when not set
@@ -58,7 +60,8 @@ final class SchemaNode {
 
     private SchemaNode(JsonNode s) {
         type = text(s, "type");
-        format = text(s, "format");
+        String declaredFormat = text(s, "format");
+        format = StringFormats.isKnown(declaredFormat) ? declaredFormat : "";
         nullable = s.path("nullable").asBoolean(false);
         intOrString = s.path("x-kubernetes-int-or-string").asBoolean(false);
         preserveUnknownFields = s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
@@ -74,6 +77,7 @@ final class SchemaNode {
         additionalProperties = ap != null && ap.isObject() ? new SchemaNode(ap) : null;
         additionalPropertiesAllowed = ap != null && ap.isBoolean() && ap.booleanValue();
         additionalPropertiesForbidden = ap != null && ap.isBoolean() && !ap.booleanValue();
+        hasAdditionalProperties = additionalProperties != null || additionalPropertiesAllowed || additionalPropertiesForbidden;
         JsonNode it = s.get("items");
         items = it != null && it.isObject() ? new SchemaNode(it) : null;
         required = strings(s.get("required"));

@@ -71,6 +71,25 @@ public final class StructuralSchema {
         return errors;
     }
 
+    /**
+     * The errors of an update, with Kubernetes' validation ratcheting: values unchanged from
+     * {@code old} are not validated again (an object stored before the schema tightened can still
+     * be updated elsewhere), embedded resources are always checked, and list-type uniqueness only
+     * when the old object had none broken.
+     */
+    public List<FieldError> validateUpdate(JsonNode object, JsonNode old) {
+        Objects.requireNonNull(object, "object");
+        if (old == null) {
+            return validate(object);
+        }
+        List<FieldError> errors = new ArrayList<>(OpenApiValidator.validateUpdate(root, object, old));
+        errors.addAll(EmbeddedResources.validate(object, root));
+        if (ListTypes.validate(old, root).isEmpty()) {
+            errors.addAll(ListTypes.validate(object, root));
+        }
+        return errors;
+    }
+
     /** The schema the engine was built from, as a tree of nodes: only for this package's use. */
     SchemaNode root() {
         return root;

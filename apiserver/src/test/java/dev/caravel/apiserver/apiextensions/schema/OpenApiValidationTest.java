@@ -1,5 +1,6 @@
 package dev.caravel.apiserver.apiextensions.schema;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravel.apiserver.api.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,7 +73,7 @@ class OpenApiValidationTest {
     void aWholeNumberWrittenWithAFractionIsStillAnInteger() {
         assertThat(errorsOf("{replicas: 2.0}")).isEmpty();
         assertThat(errorsOf("{replicas: 2.5}")).containsExactly(
-                "spec.replicas: Invalid value: \"float64\": spec.replicas in body must be of type int32: \"float64\"");
+                "spec.replicas: Invalid value: \"number\": spec.replicas in body must be of type integer: \"number\"");
     }
 
     @Test
@@ -142,11 +143,65 @@ class OpenApiValidationTest {
     }
 
     @Test
+    void aNullIsNeverInAnEnumEvenWhenNullable() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse("{type: 'object', properties: {m: {type: 'string', nullable: true, enum: ['a', null]}}}"));
+        assertThat(schema.validate(Json.parse("{m: null}"))).extracting(FieldError::toString)
+                .containsExactly("m: Unsupported value: \"null\": supported values: \"a\", \"null\"");
+    }
+
+    @Test
+    void formatsKubernetesDoesNotCheckAreIgnored() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse(
+                "{type: 'object', properties: {a: {type: 'string', format: 'k8s-short-name'}, b: {type: 'string', format: 'Email'}}}"));
+        assertThat(schema.validate(Json.parse("{a: 'Not_A_Name', b: 'nope'}"))).isEmpty();
+    }
+
+    @Test
     void intOrStringTakesEitherAndNothingElse() {
         assertThat(errorsOf("{replicas: 1, port: 8080}")).isEmpty();
         assertThat(errorsOf("{replicas: 1, port: 'http'}")).isEmpty();
         assertThat(errorsOf("{replicas: 1, port: true}")).containsExactly(
                 "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: \"boolean\"");
+    }
+
+    @Test
+    void combinatorFailuresAreCompositeErrorsAtTheRootFollowedByTheBestFailure() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse("""
+                {type: 'object', properties: {spec: {type: 'object', properties: {
+                  size: {type: 'integer', anyOf: [{minimum: 10}, {maximum: 2}]},
+                  mode: {type: 'string', oneOf: [{pattern: '^a'}, {pattern: 'z$'}]},
+                  name: {type: 'string', allOf: [{minLength: 2}, {maxLength: 3}]},
+                  free: {type: 'string', not: {enum: ['forbidden']}}}}}}"""));
+
+        assertThat(schema.validate(Json.parse("{spec: {size: 5}}"))).extracting(FieldError::toString).containsExactly(
+                ": Invalid value: \"\": \"spec.size\" must validate at least one schema (anyOf)",
+                "spec.size: Invalid value: 5: spec.size in body should be greater than or equal to 10");
+        assertThat(schema.validate(Json.parse("{spec: {mode: 'abz'}}"))).extracting(FieldError::toString).containsExactly(
+                ": Invalid value: \"\": \"spec.mode\" must validate one and only one schema (oneOf). Found 2 valid alternatives");
+        assertThat(schema.validate(Json.parse("{spec: {mode: 'm'}}"))).extracting(FieldError::toString).containsExactly(
+                ": Invalid value: \"\": \"spec.mode\" must validate one and only one schema (oneOf). Found none valid",
+                "spec.mode: Invalid value: \"m\": spec.mode in body should match '^a'");
+        assertThat(schema.validate(Json.parse("{spec: {name: 'abcd'}}"))).extracting(FieldError::toString).containsExactly(
+                "spec.name: Too long: value is too long",
+                ": Invalid value: \"\": \"spec.name\" must validate all the schemas (allOf)");
+        assertThat(schema.validate(Json.parse("{spec: {free: 'forbidden'}}"))).extracting(FieldError::toString).containsExactly(
+                ": Invalid value: \"\": \"spec.free\" must not validate the schema (not)");
+        assertThat(schema.validate(Json.parse("{spec: {size: 1, mode: 'ab', name: 'abc', free: 'ok'}}"))).isEmpty();
+    }
+
+    @Test
+    void anUpdateRatchetsValuesThatDidNotChange() {
+        JsonNode old = Json.parse("{spec: {replicas: 50, name: 'UPPER', tags: ['a'], ports: [{port: 0}]}}");
+        JsonNode unchanged = old.deepCopy();
+        JsonNode touched = Json.parse("{spec: {replicas: 50, name: 'UPPER', tags: ['a', 'b', 'c'], ports: [{port: 0}]}}");
+        JsonNode worsened = Json.parse("{spec: {replicas: 60, name: 'UPPER', tags: ['a'], ports: [{port: 0}]}}");
+
+        assertThat(WIDGET.validateUpdate(unchanged, old)).isEmpty();
+        assertThat(WIDGET.validateUpdate(touched, old)).extracting(FieldError::toString)
+                .containsExactly("spec.tags: Too many: has too many items");
+        assertThat(WIDGET.validateUpdate(worsened, old)).extracting(FieldError::toString)
+                .containsExactly("spec.replicas: Invalid value: 60: spec.replicas in body should be less than or equal to 10");
+        assertThat(WIDGET.validate(worsened)).hasSize(3);
     }
 
     @Test
