@@ -44,8 +44,58 @@ final class CrdStrategy implements ResourceStrategy {
     public List<String> decode(ObjectValidator validator, ObjectNode object, List<String> duplicateFields,
                                FieldValidation directive) {
         List<String> warnings = validator.decode(target(), object, duplicateFields, directive);
+        for (JsonNode version : object.path("spec").path("versions")) {
+            if (version.path("schema").path("openAPIV3Schema") instanceof ObjectNode schema) {
+                dropEmptyCollections(schema);
+            }
+        }
         applyDefaults(object);
         return warnings;
+    }
+
+    /** JSONSchemaProps' collections that Go omits when empty (the JSON raw values default and example are kept). */
+    private static final List<String> OMITTED_WHEN_EMPTY = List.of("properties", "patternProperties", "dependencies",
+            "definitions", "required", "enum", "allOf", "oneOf", "anyOf", "x-kubernetes-list-map-keys",
+            "x-kubernetes-validations");
+
+    /**
+     * Drops the empty collections Go's JSONSchemaProps omits: the reference decodes a CRD into it,
+     * so {@code "dependencies": {}} (the official Java client sends it on every schema) is stored
+     * as if absent, and so must be checked.
+     */
+    static void dropEmptyCollections(ObjectNode schema) {
+        for (String field : OMITTED_WHEN_EMPTY) {
+            JsonNode value = schema.get(field);
+            if (value != null && (value.isNull() || (value.isContainerNode() && value.isEmpty()))) {
+                schema.remove(field);
+            }
+        }
+        for (String map : List.of("properties", "patternProperties", "dependencies", "definitions")) {
+            schema.path(map).forEach(child -> {
+                if (child instanceof ObjectNode o) {
+                    dropEmptyCollections(o);
+                }
+            });
+        }
+        for (String list : List.of("allOf", "oneOf", "anyOf")) {
+            schema.path(list).forEach(child -> {
+                if (child instanceof ObjectNode o) {
+                    dropEmptyCollections(o);
+                }
+            });
+        }
+        for (String single : List.of("items", "additionalProperties", "additionalItems", "not")) {
+            JsonNode child = schema.get(single);
+            if (child instanceof ObjectNode o) {
+                dropEmptyCollections(o);
+            } else if (child != null && child.isArray()) {
+                child.forEach(c -> {
+                    if (c instanceof ObjectNode o) {
+                        dropEmptyCollections(o);
+                    }
+                });
+            }
+        }
     }
 
     /** SetDefaults_CustomResourceDefinition(Spec) of apiextensions v1. */

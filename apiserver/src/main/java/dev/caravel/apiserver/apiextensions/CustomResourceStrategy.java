@@ -193,6 +193,29 @@ final class CustomResourceStrategy implements ResourceStrategy {
         if (hasStatusSubresource()) {
             object.remove("status"); // create cannot set status, and the reference leaves none
         }
+        pruneAndDefault(object);
+    }
+
+    @Override
+    public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+        ResourceStrategy.super.prepareForUpdate(object, old);
+        pruneAndDefault(object);
+    }
+
+    /**
+     * What the decoder did to a request body, again for what did not come through it (a
+     * server-side apply merges its configuration into the live object): nothing is stored that
+     * the schema does not declare, and defaults are set.
+     */
+    private void pruneAndDefault(ObjectNode object) {
+        CustomResourceType t = type.get();
+        if (t == null) {
+            return;
+        }
+        t.version(definition.version()).map(CustomResourceType.Served::schema).ifPresent(schema -> {
+            schema.prune(object);
+            schema.applyDefaults(object);
+        });
     }
 
     @Override

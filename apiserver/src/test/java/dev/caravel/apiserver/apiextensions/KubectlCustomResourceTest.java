@@ -208,6 +208,11 @@ class KubectlCustomResourceTest {
         assertThat(ok(applied, "apply", "--server-side", "-f", "-").out()).contains("crontab.stable.example.com/nightly serverside-applied");
         assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.ports[0].port}").out()).isEqualTo("80");
 
+        // a server-side apply that creates an object gets the schema's defaults
+        String hourly = CRONTAB.replace("nightly", "hourly").replace("  replicas: 2\n", "");
+        assertThat(ok(hourly, "apply", "--server-side", "-f", "-").out()).contains("crontab.stable.example.com/hourly serverside-applied");
+        assertThat(ok(null, "-n", "jobs", "get", "crontab", "hourly", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("1");
+
         // strategic merge patch is refused with 415, merge patch works
         Result strategic = kubectl(null, "-n", "jobs", "patch", "crontab", "nightly", "--type=strategic",
                 "-p", "{\"spec\":{\"image\":\"backup:2\"}}");
