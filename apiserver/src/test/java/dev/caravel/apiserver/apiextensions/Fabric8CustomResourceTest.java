@@ -247,6 +247,42 @@ class Fabric8CustomResourceTest {
     }
 
     @Test
+    void aVersionAddedToAnEstablishedCrdIsServedAndAVersionNoLongerServedLeavesDiscovery() throws Exception {
+        createEstablished(widgets("widgets", "Widget"));
+        client.genericKubernetesResources(WIDGETS).inNamespace("shop").resource(widget("both", 2)).create();
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+                .withName("widgets.shop.example.com").get();
+        var v2 = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersionBuilder(
+                crd.getSpec().getVersions().get(0)).withName("v2").withStorage(false).build();
+        crd.getSpec().getVersions().add(v2);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).update();
+        ResourceDefinitionContext atV2 = new ResourceDefinitionContext.Builder().withGroup("shop.example.com")
+                .withVersion("v2").withPlural("widgets").withKind("Widget").withNamespaced(true).build();
+        GenericKubernetesResource seen = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (seen == null && System.nanoTime() < deadline) {
+            try {
+                seen = client.genericKubernetesResources(atV2).inNamespace("shop").withName("both").get();
+            } catch (KubernetesClientException e) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(seen).isNotNull();
+        assertThat(seen.getApiVersion()).isEqualTo("shop.example.com/v2");
+
+        CustomResourceDefinition latest = client.apiextensions().v1().customResourceDefinitions()
+                .withName("widgets.shop.example.com").get();
+        latest.getSpec().getVersions().get(1).setServed(false);
+        client.apiextensions().v1().customResourceDefinitions().resource(latest).update();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (client.getApiResources("shop.example.com/v2") != null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(client.getApiResources("shop.example.com/v2")).isNull();
+        assertThat(client.genericKubernetesResources(WIDGETS).inNamespace("shop").withName("both").get()).isNotNull();
+    }
+
+    @Test
     void aRestartedServerServesItsStoredCrdsFromTheFirstRequest() throws Exception {
         createEstablished(widgets("widgets", "Widget"));
         client.genericKubernetesResources(WIDGETS).inNamespace("shop").resource(widget("kept", 3)).create();
