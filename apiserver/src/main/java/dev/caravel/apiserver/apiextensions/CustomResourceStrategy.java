@@ -67,6 +67,12 @@ final class CustomResourceStrategy implements ResourceStrategy {
     }
 
     @Override
+    public List<String> warnings() {
+        CustomResourceType t = type.get();
+        return t == null ? List.of() : t.version(definition.version()).map(CustomResourceType.Served::warnings).orElse(List.of());
+    }
+
+    @Override
     public boolean tracksGeneration() {
         return true;
     }

@@ -38,7 +38,7 @@ final class CustomResourceType {
 
     /** One served version. */
     record Served(ResourceDefinition definition, StructuralSchema schema, JsonNode openApiSchema,
-                  CustomResources.ScalePaths scale, ResourcePrinter printer) {}
+                  CustomResources.ScalePaths scale, ResourcePrinter printer, List<String> warnings) {}
 
     private final CustomResources.Definition crd;
     private final long generation;
@@ -74,7 +74,11 @@ final class CustomResourceType {
             ResourceDefinition definition = new ResourceDefinition(gv, names.plural(), names.singular(), names.kind(),
                     crd.namespaced(), VERBS, names.shortNames(), names.categories(), subresources, storageVersion);
             StructuralSchema schema = v.schema() == null ? null : StructuralSchema.of(v.schema());
-            served.put(v.name(), new Served(definition, schema, v.schema(), v.scale(), printer(v.printerColumns())));
+            // The reference warns on every request to a deprecated version, in its words unless the CRD gives its own.
+            List<String> warnings = !v.deprecated() ? List.of() : List.of(v.deprecationWarning() != null
+                    ? v.deprecationWarning() : crd.group() + "/" + v.name() + " " + names.kind() + " is deprecated");
+            served.put(v.name(), new Served(definition, schema, v.schema(), v.scale(), printer(v.printerColumns()),
+                    warnings));
         }
         return new CustomResourceType(crd, crdObject.path("metadata").path("generation").asLong(0), served,
                 storageVersion);

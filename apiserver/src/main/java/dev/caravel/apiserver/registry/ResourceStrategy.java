@@ -179,6 +179,11 @@ public interface ResourceStrategy {
     default void prepareForDelete(ObjectNode object) {
     }
 
+    /** Warnings every request to this resource answers with (a deprecated custom resource version's). */
+    default List<String> warnings() {
+        return List.of();
+    }
+
     /** The strategy of a built-in resource. */
     static ResourceStrategy of(ResourceDefinition definition) {
         if (definition.group().isEmpty() && definition.resource().equals("namespaces")) {

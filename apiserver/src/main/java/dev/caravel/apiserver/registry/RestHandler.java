@@ -122,7 +122,7 @@ public final class RestHandler implements Stage {
         GenericStore store = registry.store(definition);
         String namespace = definition.namespaced() ? info.namespace() : "";
         GroupResource resource = store.strategy().groupResource();
-        return switch (info.verb()) {
+        ApiResponse response = switch (info.verb()) {
             case "get" -> subresource.equals("scale")
                     ? object(request, resource, store.strategy().scaleOf(store.get(namespace, info.name())), 200)
                     : object(request, resource, store.get(namespace, info.name()), 200);
@@ -140,6 +140,8 @@ public final class RestHandler implements Stage {
             }
             default -> throw StatusException.methodNotSupported(resource, info.verb());
         };
+        List<String> warnings = store.strategy().warnings();
+        return warnings.isEmpty() ? response : response.withWarnings(warnings);
     }
 
     /** A create answered without storing what was sent ({@link AnsweredCreate}): reviews, tokens, bindings. */

@@ -105,6 +105,7 @@ class KubectlCustomResourceTest {
               - name: v1beta1
                 served: true
                 storage: false
+                deprecated: true
                 schema:
                   openAPIV3Schema:
                     type: object
@@ -186,8 +187,10 @@ class KubectlCustomResourceTest {
         assertThat(ok(null, "-n", "jobs", "get", "ct", "nightly", "-o", "jsonpath={.apiVersion}").out())
                 .isEqualTo("stable.example.com/v1");
         // served at the other version by the None converter: only apiVersion changes
-        assertThat(ok(null, "-n", "jobs", "get", "crontabs.v1beta1.stable.example.com", "nightly",
-                "-o", "jsonpath={.apiVersion} {.spec.image}").out()).isEqualTo("stable.example.com/v1beta1 backup:1");
+        Result atBeta = ok(null, "-n", "jobs", "get", "crontabs.v1beta1.stable.example.com", "nightly",
+                "-o", "jsonpath={.apiVersion} {.spec.image}");
+        assertThat(atBeta.out()).isEqualTo("stable.example.com/v1beta1 backup:1");
+        assertThat(atBeta.err()).contains("Warning: stable.example.com/v1beta1 CronTab is deprecated");
 
         // kubectl apply of an unknown field: the server prunes it and kubectl fails in Strict mode
         Result unknown = kubectl(CRONTAB.replace("image: backup:1", "image: backup:1\n  colour: red"), "apply", "-f", "-");
