@@ -68,9 +68,12 @@ public final class ApiExtensions implements AutoCloseable {
         controller().start();
     }
 
-    /** The Table printer of a custom resource (its printer columns), or empty for any other resource. */
-    public Optional<ResourcePrinter> printerFor(GroupResource resource) {
-        return served.printerFor(resource);
+    /**
+     * The Table printer of a custom resource at the version {@code apiVersion} names (its printer
+     * columns), or empty for any other resource.
+     */
+    public Optional<ResourcePrinter> printerFor(GroupResource resource, String apiVersion) {
+        return served.printerFor(resource, apiVersion);
     }
 
     /** The OpenAPI of the custom resources served, for {@link OpenApiDocuments}. */

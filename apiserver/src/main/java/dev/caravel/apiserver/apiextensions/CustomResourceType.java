@@ -120,7 +120,7 @@ final class CustomResourceType {
         return List.copyOf(versions.values());
     }
 
-    /** The printer of the storage version, or of the first served one (see the decision record). */
+    /** The printer of the storage version, or of the first served one: for a Table whose version is not known. */
     ResourcePrinter printer() {
         Served s = versions.getOrDefault(storageVersion.version(), versions.values().iterator().next());
         return s.printer();

@@ -53,8 +53,14 @@ final class ServedTypes {
         return Optional.of(new CustomResourceStrategy(definition, () -> byResource.get(resource)));
     }
 
-    Optional<ResourcePrinter> printerFor(GroupResource resource) {
-        return Optional.ofNullable(byResource.get(resource)).map(CustomResourceType::printer);
+    /** The printer of a custom resource at the version {@code apiVersion} names, or its storage version's. */
+    Optional<ResourcePrinter> printerFor(GroupResource resource, String apiVersion) {
+        CustomResourceType type = byResource.get(resource);
+        if (type == null) {
+            return Optional.empty();
+        }
+        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+        return Optional.of(type.version(version).map(CustomResourceType.Served::printer).orElseGet(type::printer));
     }
 
     List<CustomResourceType> types() {

@@ -191,6 +191,9 @@ class KubectlCustomResourceTest {
                 "-o", "jsonpath={.apiVersion} {.spec.image}");
         assertThat(atBeta.out()).isEqualTo("stable.example.com/v1beta1 backup:1");
         assertThat(atBeta.err()).contains("Warning: stable.example.com/v1beta1 CronTab is deprecated");
+        // each version prints its own columns: v1beta1 declares none, so Name and Age
+        assertThat(ok(null, "-n", "jobs", "get", "crontabs.v1beta1.stable.example.com").out().lines().findFirst().orElseThrow())
+                .matches("NAME\\s+AGE");
 
         // kubectl apply of an unknown field: the server prunes it and kubectl fails in Strict mode
         Result unknown = kubectl(CRONTAB.replace("image: backup:1", "image: backup:1\n  colour: red"), "apply", "-f", "-");
