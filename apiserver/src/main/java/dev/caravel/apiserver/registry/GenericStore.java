@@ -373,16 +373,19 @@ public final class GenericStore {
         }
         if (strategy.tracksGeneration()) {
             long generation = liveMeta.path("generation").asLong(1);
-            if (!withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(live))) {
+            // without a status subresource, status is part of what the object asks for (custom resources)
+            boolean statusApart = strategy.hasStatusSubresource();
+            if (!intent(updated, statusApart).equals(intent(live, statusApart))) {
                 generation++;
             }
             metadata.put("generation", generation);
         }
     }
 
-    private static JsonNode withoutMetadataAndStatus(ObjectNode object) {
+    /** What a change of bumps metadata.generation: all but metadata, type meta, and status when it is a subresource. */
+    private static JsonNode intent(ObjectNode object, boolean withoutStatus) {
         ObjectNode copy = object.deepCopy();
-        copy.remove(List.of("metadata", "status", "kind", "apiVersion"));
+        copy.remove(withoutStatus ? List.of("metadata", "status", "kind", "apiVersion") : List.of("metadata", "kind", "apiVersion"));
         return copy;
     }
 

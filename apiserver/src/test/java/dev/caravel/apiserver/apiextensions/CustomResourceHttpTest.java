@@ -157,6 +157,22 @@ class CustomResourceHttpTest {
     }
 
     @Test
+    void withoutAStatusSubresourceAStatusChangeIsAChangeOfGeneration() throws Exception {
+        String gizmo = "{\"apiVersion\":\"tools.example.com/v1\",\"kind\":\"Gizmo\",\"metadata\":{\"name\":\"counted\"},"
+                + "\"status\":{\"conditions\":[]}}";
+        JsonNode created = JSON.readTree(send("POST", "/apis/tools.example.com/v1/gizmos", gizmo, "application/json").body());
+        assertThat(created.at("/metadata/generation").asInt()).isEqualTo(1);
+        assertThat(created.at("/status").toString()).isEqualTo("{\"conditions\":[]}");
+        JsonNode patched = JSON.readTree(send("PATCH", "/apis/tools.example.com/v1/gizmos/counted",
+                "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}", "application/merge-patch+json").body());
+        assertThat(patched.at("/metadata/generation").asInt()).isEqualTo(2);
+        JsonNode relabelled = JSON.readTree(send("PATCH", "/apis/tools.example.com/v1/gizmos/counted",
+                "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}", "application/merge-patch+json").body());
+        assertThat(relabelled.at("/metadata/generation").asInt()).isEqualTo(2);
+        assertThat(send("GET", "/apis/tools.example.com/v1/gizmos/counted/status", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void strategicMergePatchIsUnsupportedMediaType() throws Exception {
         String gizmo = "{\"apiVersion\":\"tools.example.com/v1\",\"kind\":\"Gizmo\",\"metadata\":{\"name\":\"patched\"}}";
         assertThat(send("POST", "/apis/tools.example.com/v1/gizmos", gizmo, "application/json").statusCode()).isEqualTo(201);
