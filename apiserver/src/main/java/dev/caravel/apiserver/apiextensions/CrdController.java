@@ -198,6 +198,9 @@ final class CrdController implements AutoCloseable {
             return; // the status write comes back as an event
         }
         if (CustomResources.isTrue(crd, "NamesAccepted") && !CustomResources.isTrue(crd, "Established")) {
+            // Served first, then Established: a client that waited for the condition finds the
+            // resource in discovery at once (the reference serves a CRD whose names are accepted).
+            served.install(crd);
             writeStatus(name, live -> CrdStrategy.setCondition(live, "Established", "True", "InitialNamesAccepted",
                     "the initial names have been accepted", clock.instant()));
             return;

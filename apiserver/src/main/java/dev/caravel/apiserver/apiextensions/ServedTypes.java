@@ -111,6 +111,9 @@ final class ServedTypes {
             }
         }
         for (CustomResourceType.Served s : type.served()) {
+            // The watch cache starts now, as a built-in resource's starts with the server: a client
+            // that creates an object and watches from its resourceVersion must find it in the window.
+            registry.store(s.definition()).reads();
             catalogue.put(s.definition());
         }
         return true;
