@@ -35,6 +35,16 @@ public final class StructuralSchema {
         return SchemaCheck.check(openApiV3Schema, at);
     }
 
+    /**
+     * The extra rule for a version with the status subresource: the root schema may only hold
+     * fields that keep {@code properties.status} the whole story for status (no anyOf, enum,
+     * additionalProperties... at the root), with {@code at} the openAPIV3Schema's path. The
+     * offending schema is shown as JSON where the reference prints its Go struct.
+     */
+    public static List<FieldError> checkRootWithStatusSubresource(JsonNode openApiV3Schema, FieldPath at) {
+        return SchemaCheck.checkRootWithStatusSubresource(openApiV3Schema, at);
+    }
+
     /** The engine for a schema {@link #check} accepted. */
     public static StructuralSchema of(JsonNode openApiV3Schema) {
         return new StructuralSchema(SchemaNode.of(openApiV3Schema));
