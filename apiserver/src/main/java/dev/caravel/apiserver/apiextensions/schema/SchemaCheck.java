@@ -55,7 +55,7 @@ final class SchemaCheck {
         if (!structural.isEmpty()) {
             errors.addAll(structural);
         } else {
-            defaults(at, schema, schema, true, false, errors);
+            defaults(at, schema, true, false, errors);
         }
         openApiRules(schema, at, new Rules(true, null, false), true, errors);
         return errors;
@@ -368,7 +368,7 @@ final class SchemaCheck {
 
     // ---- defaults (apiserver/schema/defaulting/validation.go) ----
 
-    private static void defaults(FieldPath p, JsonNode s, JsonNode rootSchema, boolean resourceRoot, boolean insideMeta,
+    private static void defaults(FieldPath p, JsonNode s, boolean resourceRoot, boolean insideMeta,
                                  List<FieldError> errors) {
         boolean embedded = resourceRoot || s.path("x-kubernetes-embedded-resource").asBoolean(false);
         if (embedded) {
@@ -396,12 +396,12 @@ final class SchemaCheck {
         }
         JsonNode items = s.get("items");
         if (items != null && items.isObject()) {
-            defaults(p.child("items"), items, rootSchema, false, insideMeta, errors);
+            defaults(p.child("items"), items, false, insideMeta, errors);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             boolean subInsideMeta = insideMeta || (embedded && META_FIELDS.contains(e.getKey()));
-            defaults(p.child("properties").key(e.getKey()), e.getValue(), rootSchema, false, subInsideMeta, errors);
+            defaults(p.child("properties").key(e.getKey()), e.getValue(), false, subInsideMeta, errors);
         }
     }
 
