@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * The type and object meta of x-kubernetes-embedded-resource objects, as apiextensions-apiserver's
  * objectmeta validation checks them: apiVersion and kind are required strings, the kind a
  * DNS-1035 label in any case, the metadata a valid ObjectMeta (name and generateName as path
- * segments, namespace, labels, annotations). The root's own metadata is validated elsewhere.
+ * segments, namespace, generation, labels, annotations, owner references, finalizers). The root's
+ * own metadata is validated elsewhere.
  */
 final class EmbeddedResources {
 
@@ -157,8 +158,18 @@ final class EmbeddedResources {
                 errors.add(FieldError.invalid(at.child("namespace"), namespace, msg));
             }
         }
+        JsonNode generation = meta.get("generation");
+        if (generation != null && generation.isIntegralNumber() && generation.longValue() < 0) {
+            errors.add(FieldError.invalid(at.child("generation"), generation.longValue(), "must be greater than or equal to 0"));
+        }
         errors.addAll(Labels.validate(stringMap(meta.get("labels")), at.child("labels")));
         errors.addAll(ObjectMetaValidator.validateAnnotations(stringMap(meta.get("annotations")), at.child("annotations")));
+        List<JsonNode> owners = new ArrayList<>();
+        meta.path("ownerReferences").forEach(owners::add);
+        errors.addAll(ObjectMetaValidator.validateOwnerReferences(owners, at.child("ownerReferences")));
+        List<String> finalizers = new ArrayList<>();
+        meta.path("finalizers").forEach(f -> finalizers.add(f.asText()));
+        errors.addAll(ObjectMetaValidator.validateFinalizers(finalizers, at.child("finalizers")));
     }
 
     /** Path-segment names (ValidatePathSegmentName): not "." or "..", no "/" or "%". A prefix may be "." or "..". */

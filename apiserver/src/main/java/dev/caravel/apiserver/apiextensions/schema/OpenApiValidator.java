@@ -466,12 +466,27 @@ final class OpenApiValidator {
         return isIntegral(number.doubleValue());
     }
 
-    /** go-openapi's IsFloat64AJSONInteger: whole, and within the range a JSON integer keeps exactly. */
-    private static boolean isIntegral(double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
+    /** The largest magnitude a JSON number keeps as an exact integer (2^53). */
+    private static final double MAX_JSON_INTEGER = 9007199254740992.0;
+    private static final double EPSILON = 1e-9;
+
+    /**
+     * go-openapi's IsFloat64AJSONInteger: whole within a relative error of 1e-9, after truncating
+     * toward zero as Go's conversion does (so 3.0000000000000004 is whole, 2.9999999999999996 not).
+     */
+    private static boolean isIntegral(double f) {
+        if (Double.isNaN(f) || Double.isInfinite(f) || f < -MAX_JSON_INTEGER || f > MAX_JSON_INTEGER) {
             return false;
         }
-        return d == Math.rint(d) && Math.abs(d) < (double) (1L << 53);
+        double g = f < 0 ? Math.ceil(f) : Math.floor(f);
+        if (f == g) {
+            return true;
+        }
+        double diff = Math.abs(f - g);
+        if (g == 0 || diff < Double.MIN_VALUE) {
+            return diff < EPSILON * Double.MIN_VALUE;
+        }
+        return diff / Math.min(Math.abs(f) + Math.abs(g), Double.MAX_VALUE) < EPSILON;
     }
 
     private static boolean hasDuplicates(JsonNode array) {

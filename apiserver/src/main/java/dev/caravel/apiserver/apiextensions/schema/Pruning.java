@@ -20,7 +20,8 @@ import java.util.Set;
  * <pre>
  *   {apiVersion, kind, metadata: {x: 1},  kept at the root without looking into metadata
  *    spec: {replicas: 1, foo: 2,          spec.foo pruned and reported
- *           template: {kind, bar: 3}},    kept: template preserves unknown fields
+ *           template: {kind, bar: 3,      kept: template preserves unknown fields
+ *                      metadata: {y: 1}}},  spec.template.metadata.y dropped: not an ObjectMeta field
  *    status: {}}                          status pruned (undeclared) and reported
  * </pre>
  * A value whose schema is missing (under {@code additionalProperties: true} or {@code false}) is
@@ -30,6 +31,9 @@ import java.util.Set;
 final class Pruning {
 
     private static final Set<String> META_FIELDS = Set.of("apiVersion", "kind", "metadata");
+    private static final Set<String> OBJECT_META_FIELDS = Set.of("name", "generateName", "namespace", "selfLink", "uid",
+            "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+            "labels", "annotations", "ownerReferences", "finalizers", "managedFields");
 
     private final List<String> unknown = new ArrayList<>();
     private final StringBuilder path = new StringBuilder();
@@ -67,6 +71,9 @@ final class Pruning {
                     continue;
                 }
                 if ((resourceRoot || s.embeddedResource) && META_FIELDS.contains(key)) {
+                    if (!resourceRoot && key.equals("metadata")) {
+                        coerceEmbeddedMetadata(e.getValue(), mark);
+                    }
                     continue;
                 }
                 SchemaNode property = s.properties.get(key);
@@ -100,6 +107,9 @@ final class Pruning {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = e.getKey();
                 if ((resourceRoot || s.embeddedResource) && META_FIELDS.contains(key)) {
+                    if (!resourceRoot && key.equals("metadata")) {
+                        coerceEmbeddedMetadata(e.getValue(), mark);
+                    }
                     continue;
                 }
                 SchemaNode property = s.properties.get(key);
@@ -118,6 +128,26 @@ final class Pruning {
                 path.setLength(mark);
             }
         }
+    }
+
+    /**
+     * An embedded resource's metadata keeps only ObjectMeta's fields, as the reference's metadata
+     * coercion does (the others do not survive its round trip through ObjectMeta); each dropped
+     * field is reported like a pruned one.
+     */
+    private void coerceEmbeddedMetadata(JsonNode metadata, int mark) {
+        if (!(metadata instanceof ObjectNode meta)) {
+            return;
+        }
+        appendKey("metadata");
+        for (Iterator<String> it = meta.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!OBJECT_META_FIELDS.contains(field)) {
+                record(field);
+                it.remove();
+            }
+        }
+        path.setLength(mark);
     }
 
     private void appendKey(String key) {

@@ -55,9 +55,67 @@ final class SchemaCheck {
         if (!structural.isEmpty()) {
             errors.addAll(structural);
         } else {
-            defaults(at, schema, schema, true, false, errors);
+            defaults(at, schema, true, false, errors);
         }
         openApiRules(schema, at, new Rules(true, null, false), true, errors);
+        return errors;
+    }
+
+    /** JSONSchemaProps' fields in Go's declaration order, by JSON name, with the Go name the reference's message uses. */
+    private static final List<Map.Entry<String, String>> ROOT_FIELDS = List.of(
+            Map.entry("id", "ID"), Map.entry("$schema", "Schema"), Map.entry("$ref", "Ref"),
+            Map.entry("description", "Description"), Map.entry("type", "Type"), Map.entry("nullable", "Nullable"),
+            Map.entry("format", "Format"), Map.entry("title", "Title"), Map.entry("default", "Default"),
+            Map.entry("maximum", "Maximum"), Map.entry("exclusiveMaximum", "ExclusiveMaximum"),
+            Map.entry("minimum", "Minimum"), Map.entry("exclusiveMinimum", "ExclusiveMinimum"),
+            Map.entry("maxLength", "MaxLength"), Map.entry("minLength", "MinLength"), Map.entry("pattern", "Pattern"),
+            Map.entry("maxItems", "MaxItems"), Map.entry("minItems", "MinItems"), Map.entry("uniqueItems", "UniqueItems"),
+            Map.entry("multipleOf", "MultipleOf"), Map.entry("enum", "Enum"), Map.entry("maxProperties", "MaxProperties"),
+            Map.entry("minProperties", "MinProperties"), Map.entry("required", "Required"), Map.entry("items", "Items"),
+            Map.entry("allOf", "AllOf"), Map.entry("oneOf", "OneOf"), Map.entry("anyOf", "AnyOf"), Map.entry("not", "Not"),
+            Map.entry("properties", "Properties"), Map.entry("additionalProperties", "AdditionalProperties"),
+            Map.entry("patternProperties", "PatternProperties"), Map.entry("dependencies", "Dependencies"),
+            Map.entry("additionalItems", "AdditionalItems"), Map.entry("definitions", "Definitions"),
+            Map.entry("externalDocs", "ExternalDocs"), Map.entry("example", "Example"),
+            Map.entry("x-kubernetes-preserve-unknown-fields", "XPreserveUnknownFields"),
+            Map.entry("x-kubernetes-embedded-resource", "XEmbeddedResource"),
+            Map.entry("x-kubernetes-int-or-string", "XIntOrString"), Map.entry("x-kubernetes-list-map-keys", "XListMapKeys"),
+            Map.entry("x-kubernetes-list-type", "XListType"), Map.entry("x-kubernetes-map-type", "XMapType"),
+            Map.entry("x-kubernetes-validations", "XValidations"));
+    private static final List<String> ALLOWED_AT_ROOT_WITH_STATUS = List.of("Description", "Type", "Format", "Title",
+            "Maximum", "ExclusiveMaximum", "Minimum", "ExclusiveMinimum", "MaxLength", "MinLength", "Pattern", "MaxItems",
+            "MinItems", "UniqueItems", "MultipleOf", "Required", "Items", "Properties", "ExternalDocs", "Example",
+            "XPreserveUnknownFields", "XValidations");
+
+    /**
+     * With the status subresource, status is validated by {@code properties.status} alone, so the
+     * root may only hold what keeps that true. The first offending field, in Go's field order, is
+     * reported, as the reference stops there.
+     */
+    static List<FieldError> checkRootWithStatusSubresource(JsonNode schema, FieldPath at) {
+        List<FieldError> errors = new ArrayList<>();
+        if (schema == null || !schema.isObject()) {
+            return errors;
+        }
+        for (Map.Entry<String, String> field : ROOT_FIELDS) {
+            JsonNode value = schema.get(field.getKey());
+            if (value == null || isZero(value)) {
+                continue;
+            }
+            if (field.getValue().equals("Type")) {
+                if (!value.asText().equals("object")) {
+                    errors.add(FieldError.invalid(at.child("type"), value.asText(),
+                            "only \"object\" is allowed as the type at the root of the schema if the status subresource is enabled"));
+                    break;
+                }
+                continue;
+            }
+            if (!ALLOWED_AT_ROOT_WITH_STATUS.contains(field.getValue())) {
+                errors.add(FieldError.invalid(at, schema, "only [" + String.join(" ", ALLOWED_AT_ROOT_WITH_STATUS)
+                        + "] fields are allowed at the root of the schema if the status subresource is enabled"));
+                break;
+            }
+        }
         return errors;
     }
 
@@ -310,7 +368,7 @@ final class SchemaCheck {
 
     // ---- defaults (apiserver/schema/defaulting/validation.go) ----
 
-    private static void defaults(FieldPath p, JsonNode s, JsonNode rootSchema, boolean resourceRoot, boolean insideMeta,
+    private static void defaults(FieldPath p, JsonNode s, boolean resourceRoot, boolean insideMeta,
                                  List<FieldError> errors) {
         boolean embedded = resourceRoot || s.path("x-kubernetes-embedded-resource").asBoolean(false);
         if (embedded) {
@@ -338,12 +396,12 @@ final class SchemaCheck {
         }
         JsonNode items = s.get("items");
         if (items != null && items.isObject()) {
-            defaults(p.child("items"), items, rootSchema, false, insideMeta, errors);
+            defaults(p.child("items"), items, false, insideMeta, errors);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             boolean subInsideMeta = insideMeta || (embedded && META_FIELDS.contains(e.getKey()));
-            defaults(p.child("properties").key(e.getKey()), e.getValue(), rootSchema, false, subInsideMeta, errors);
+            defaults(p.child("properties").key(e.getKey()), e.getValue(), false, subInsideMeta, errors);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.caravel.apiserver.apiextensions.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,7 @@ final class SchemaNode {
     final List<SchemaNode> anyOf;
     final List<SchemaNode> oneOf;
     final SchemaNode not;
+    private final List<String> validatedTypes;
 
     private SchemaNode(JsonNode s) {
         type = text(s, "type");
@@ -72,7 +75,7 @@ final class SchemaNode {
             Map.Entry<String, JsonNode> e = it.next();
             props.put(e.getKey(), new SchemaNode(e.getValue()));
         }
-        properties = java.util.Collections.unmodifiableMap(props);
+        properties = Collections.unmodifiableMap(props);
         JsonNode ap = s.get("additionalProperties");
         additionalProperties = ap != null && ap.isObject() ? new SchemaNode(ap) : null;
         additionalPropertiesAllowed = ap != null && ap.isBoolean() && ap.booleanValue();
@@ -115,18 +118,16 @@ final class SchemaNode {
         oneOf = nodes(s.get("oneOf"));
         JsonNode n = s.get("not");
         not = n != null && n.isObject() ? new SchemaNode(n) : null;
+        validatedTypes = intOrString ? List.of("integer", "string") : type.isEmpty() ? List.of() : List.of(type);
     }
 
     static SchemaNode of(JsonNode schema) {
-        return new SchemaNode(schema == null || !schema.isObject() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : schema);
+        return new SchemaNode(schema == null || !schema.isObject() ? JsonNodeFactory.instance.objectNode() : schema);
     }
 
     /** The types the OpenAPI validator checks: int-or-string stands for integer and string. */
     List<String> validatedTypes() {
-        if (intOrString) {
-            return List.of("integer", "string");
-        }
-        return type.isEmpty() ? List.of() : List.of(type);
+        return validatedTypes;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.caravel.apiserver.apiextensions.schema;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -111,7 +112,7 @@ final class StringFormats {
     }
 
     private static int utf8Length(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static boolean isIpv4(String s) {

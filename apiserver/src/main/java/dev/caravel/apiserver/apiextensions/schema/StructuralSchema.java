@@ -1,15 +1,12 @@
 package dev.caravel.apiserver.apiextensions.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.api.FieldError;
 import dev.caravel.apiserver.api.FieldPath;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,6 +33,16 @@ public final class StructuralSchema {
      */
     public static List<FieldError> check(JsonNode openApiV3Schema, FieldPath at) {
         return SchemaCheck.check(openApiV3Schema, at);
+    }
+
+    /**
+     * The extra rule for a version with the status subresource: the root schema may only hold
+     * fields that keep {@code properties.status} the whole story for status (no anyOf, enum,
+     * additionalProperties... at the root), with {@code at} the openAPIV3Schema's path. The
+     * offending schema is shown as JSON where the reference prints its Go struct.
+     */
+    public static List<FieldError> checkRootWithStatusSubresource(JsonNode openApiV3Schema, FieldPath at) {
+        return SchemaCheck.checkRootWithStatusSubresource(openApiV3Schema, at);
     }
 
     /** The engine for a schema {@link #check} accepted. */
@@ -88,58 +95,5 @@ public final class StructuralSchema {
             errors.addAll(ListTypes.validate(object, root));
         }
         return errors;
-    }
-
-    /** The schema the engine was built from, as a tree of nodes: only for this package's use. */
-    SchemaNode root() {
-        return root;
-    }
-
-    /** Filling in defaults: structural/defaulting in apiextensions-apiserver. */
-    static final class Defaulting {
-        private Defaulting() {
-        }
-
-        static void apply(JsonNode value, SchemaNode s) {
-            if (s == null) {
-                return;
-            }
-            if (value instanceof ObjectNode object) {
-                for (Map.Entry<String, SchemaNode> p : s.properties.entrySet()) {
-                    SchemaNode property = p.getValue();
-                    if (property.defaultValue == null) {
-                        continue;
-                    }
-                    JsonNode current = object.get(p.getKey());
-                    if (current == null || isNonNullableNull(current, property)) {
-                        object.set(p.getKey(), property.defaultValue.deepCopy());
-                    }
-                }
-                for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    SchemaNode property = s.properties.get(e.getKey());
-                    if (property != null) {
-                        apply(e.getValue(), property);
-                    } else if (s.additionalProperties != null) {
-                        SchemaNode additional = s.additionalProperties;
-                        if (isNonNullableNull(e.getValue(), additional) && additional.defaultValue != null) {
-                            e.setValue(additional.defaultValue.deepCopy());
-                        }
-                        apply(e.getValue(), additional);
-                    }
-                }
-            } else if (value instanceof ArrayNode array && s.items != null) {
-                for (int i = 0; i < array.size(); i++) {
-                    if (isNonNullableNull(array.get(i), s.items) && s.items.defaultValue != null) {
-                        array.set(i, s.items.defaultValue.deepCopy());
-                    }
-                    apply(array.get(i), s.items);
-                }
-            }
-        }
-
-        private static boolean isNonNullableNull(JsonNode value, SchemaNode s) {
-            return value.isNull() && !s.nullable;
-        }
     }
 }

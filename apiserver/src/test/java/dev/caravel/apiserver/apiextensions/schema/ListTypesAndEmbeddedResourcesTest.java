@@ -79,5 +79,8 @@ class ListTypesAndEmbeddedResourcesTest {
         assertThat(errorsOf("{template: {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a/b', labels: {'bad key!': 'v'}}}}"))
                 .contains("spec.template.metadata.name: Invalid value: \"a/b\": may not contain '/'")
                 .anyMatch(e -> e.startsWith("spec.template.metadata.labels: Invalid value: \"bad key!\""));
+        assertThat(errorsOf("{template: {apiVersion: 'v1', kind: 'Pod', metadata: {generation: -1, finalizers: ['orphan', 'foregroundDeletion']}}}"))
+                .contains("spec.template.metadata.generation: Invalid value: -1: must be greater than or equal to 0")
+                .anyMatch(e -> e.startsWith("spec.template.metadata.finalizers: Invalid value: "));
     }
 }

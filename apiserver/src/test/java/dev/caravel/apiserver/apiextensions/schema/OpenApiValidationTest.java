@@ -143,6 +143,14 @@ class OpenApiValidationTest {
     }
 
     @Test
+    void multiplesOfAFractionTolerateFloatingPointErrorAsTheReferenceDoes() {
+        StructuralSchema schema = StructuralSchema.of(Json.parse("{type: 'object', properties: {x: {type: 'number', multipleOf: 0.1}}}"));
+        assertThat(schema.validate(Json.parse("{x: 0.3}"))).isEmpty();
+        assertThat(schema.validate(Json.parse("{x: 0.35}"))).extracting(FieldError::toString)
+                .containsExactly("x: Invalid value: 0.35: x in body should be a multiple of 0.1");
+    }
+
+    @Test
     void aNullIsNeverInAnEnumEvenWhenNullable() {
         StructuralSchema schema = StructuralSchema.of(Json.parse("{type: 'object', properties: {m: {type: 'string', nullable: true, enum: ['a', null]}}}"));
         assertThat(schema.validate(Json.parse("{m: null}"))).extracting(FieldError::toString)

@@ -184,6 +184,22 @@ class SchemaCheckTest {
     }
 
     @Test
+    void withTheStatusSubresourceTheRootMayOnlyHoldFieldsThatKeepStatusSeparate() {
+        assertThat(StructuralSchema.checkRootWithStatusSubresource(Json.parse(
+                "{type: 'object', description: 'd', required: ['spec'], properties: {spec: {type: 'object'}}, x-kubernetes-preserve-unknown-fields: true}"), AT))
+                .isEmpty();
+        assertThat(StructuralSchema.checkRootWithStatusSubresource(Json.parse("{type: 'object', anyOf: [{required: ['spec']}]}"), AT))
+                .extracting(FieldError::toString).singleElement().asString()
+                .startsWith(P + ": Invalid value: ")
+                .endsWith(": only [Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength "
+                        + "Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example "
+                        + "XPreserveUnknownFields XValidations] fields are allowed at the root of the schema if the status subresource is enabled");
+        assertThat(StructuralSchema.checkRootWithStatusSubresource(Json.parse("{type: 'array', enum: [1]}"), AT))
+                .extracting(FieldError::toString).containsExactly(P + ".type: Invalid value: \"array\": only \"object\" is allowed "
+                        + "as the type at the root of the schema if the status subresource is enabled");
+    }
+
+    @Test
     void celRulesAreAcceptedWithoutBeingEvaluated() {
         assertThat(errorsOf("{type: 'object', x-kubernetes-validations: [{rule: 'self.spec.replicas <= 10', message: 'too many'}]}")).isEmpty();
     }
