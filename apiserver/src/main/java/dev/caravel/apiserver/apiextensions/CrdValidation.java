@@ -131,6 +131,9 @@ final class CrdValidation {
                     "webhook conversion is not supported by Caravel; use the None strategy"));
         } else if (!strategy.equals("None")) {
             errors.add(FieldError.notSupported(conversion, strategy, List.of("None", "Webhook")));
+        } else if (spec.path("conversion").hasNonNull("webhook")) {
+            errors.add(FieldError.forbidden(at.child("conversion", "webhook"),
+                    "should not be set when strategy is not set to Webhook"));
         }
         if (spec.path("preserveUnknownFields").asBoolean(false)) {
             errors.add(FieldError.invalid(at.child("preserveUnknownFields"), true,

@@ -81,6 +81,14 @@ class CrdValidationTest {
     }
 
     @Test
+    void aWebhookIsForbiddenWithTheNoneStrategy() {
+        ObjectNode crd = crd();
+        crd.with("spec").with("conversion").putObject("webhook").putArray("conversionReviewVersions").add("v1");
+        assertThat(errors(crd)).containsExactly(
+                "spec.conversion.webhook: Forbidden: should not be set when strategy is not set to Webhook");
+    }
+
+    @Test
     void printerColumnsAndScalePathsAreChecked() {
         ObjectNode crd = crd();
         ObjectNode version = (ObjectNode) crd.at("/spec/versions/0");
