@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The CRD controller driven one reconcile at a time, over a registry on the memory store. */
 class CrdControllerTest {
@@ -97,6 +98,44 @@ class CrdControllerTest {
         controller.reconcile("widgets.shop.example.com"); // gone: the others are looked at again
         controller.reconcile("widgetses.shop.example.com");
         assertThat(condition("widgetses.shop.example.com", "NamesAccepted").path("status").asText()).isEqualTo("True");
+    }
+
+    @Test
+    void aTerminatingCrdRefusesNewInstancesAndWaitsForThoseKeptByFinalizers() throws Exception {
+        create("widgets", "Widget");
+        for (int i = 0; i < 3; i++) {
+            controller.reconcile("widgets.shop.example.com"); // names, established, served
+        }
+        GenericStore widgets = registry.store(new GroupVersion("shop.example.com", "v1"), "widgets");
+        ObjectNode kept = (ObjectNode) JSON.readTree("""
+                {"metadata":{"name":"kept","finalizers":["example.com/hold"]},"spec":{"size":1}}""");
+        widgets.create("default", kept, false, GenericStore.Manager.update("test"));
+        widgets.create("default", (ObjectNode) JSON.readTree("{\"metadata\":{\"name\":\"free\"}}"), false,
+                GenericStore.Manager.update("test"));
+
+        crds.delete("", "widgets.shop.example.com", DeleteOptions.defaults());
+        controller.reconcile("widgets.shop.example.com");
+        JsonNode terminating = condition("widgets.shop.example.com", "Terminating");
+        assertThat(terminating.path("reason").asText()).isEqualTo("InstanceDeletionCheck");
+        assertThat(terminating.path("message").asText())
+                .isEqualTo("could not confirm zero CustomResources remaining: 1 remaining");
+        assertThat(widgets.list("", dev.caravel.apiserver.request.ListOptions.defaults()).path("items"))
+                .extracting(item -> item.path("metadata").path("name").asText()).containsExactly("kept");
+        assertThatThrownBy(() -> widgets.create("default", (ObjectNode) JSON.readTree("{\"metadata\":{\"name\":\"late\"}}"),
+                false, GenericStore.Manager.update("test")))
+                .isInstanceOfSatisfying(dev.caravel.apiserver.api.StatusException.class, e -> {
+                    assertThat(e.code()).isEqualTo(405);
+                    assertThat(e.getMessage()).isEqualTo("create not allowed while custom resource definition is terminating");
+                });
+
+        widgets.update("default", "kept", live -> {
+            live.withObjectProperty("metadata").remove("finalizers");
+            return live;
+        }, GenericStore.Target.MAIN, false, false, GenericStore.Manager.update("test"));
+        controller.reconcile("widgets.shop.example.com");
+        assertThat(crds.list("", dev.caravel.apiserver.request.ListOptions.defaults()).path("items")).isEmpty();
+        controller.reconcile("widgets.shop.example.com");
+        assertThat(catalogue.snapshot().resource(new GroupVersion("shop.example.com", "v1"), "widgets")).isEmpty();
     }
 
     @Test
