@@ -28,6 +28,8 @@ final class CrdValidation {
     private static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS1035_LABEL_ERR = "a DNS-1035 label must consist of lower case alphanumeric "
             + "characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+    /** The reference's limit on a version's selectableFields. */
+    private static final int MAX_SELECTABLE_FIELDS = 8;
     private static final List<String> COLUMN_TYPES = List.of("integer", "number", "string", "boolean", "date");
     private static final List<String> COLUMN_FORMATS = List.of("int32", "int64", "float", "double", "byte", "date",
             "date-time", "password");
@@ -171,6 +173,27 @@ final class CrdValidation {
                         "should be a json path under either .spec or .status"));
             } else if (!selector.isEmpty()) {
                 errors.addAll(scalePath(selector, sp.child("labelSelectorPath"), false, ""));
+            }
+        }
+        JsonNode selectable = v.path("selectableFields");
+        Set<String> selectedPaths = new HashSet<>();
+        if (selectable.size() > MAX_SELECTABLE_FIELDS) {
+            errors.add(FieldError.tooMany(vp.child("selectableFields"), selectable.size(), MAX_SELECTABLE_FIELDS));
+        }
+        for (int i = 0; i < selectable.size(); i++) {
+            FieldPath sp = vp.child("selectableFields").index(i).child("jsonPath");
+            String path = selectable.get(i).path("jsonPath").asText("");
+            if (path.isEmpty()) {
+                errors.add(FieldError.required(sp, ""));
+                continue;
+            }
+            List<FieldError> simple = scalePath(path, sp, true, "");
+            if (!simple.isEmpty()) {
+                errors.addAll(simple);
+            } else if (path.startsWith(".metadata")) {
+                errors.add(FieldError.invalid(sp, path, "must not select metadata: metadata.name and metadata.namespace are always selectable"));
+            } else if (!selectedPaths.add(path)) {
+                errors.add(FieldError.duplicate(sp, path));
             }
         }
         JsonNode columns = v.path("additionalPrinterColumns");

@@ -67,6 +67,11 @@ final class CustomResourceStrategy implements ResourceStrategy {
     }
 
     @Override
+    public dev.caravel.apiserver.selection.SelectableFields selectableFields() {
+        return served().selectableFields();
+    }
+
+    @Override
     public List<String> warnings() {
         CustomResourceType t = type.get();
         return t == null ? List.of() : t.version(definition.version()).map(CustomResourceType.Served::warnings).orElse(List.of());

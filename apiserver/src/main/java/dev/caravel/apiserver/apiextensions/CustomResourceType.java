@@ -12,6 +12,7 @@ import dev.caravel.apiserver.resource.GroupVersion;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.resource.SubresourceDefinition;
 import dev.caravel.apiserver.schema.GroupVersionKind;
+import dev.caravel.apiserver.selection.SelectableFields;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -38,7 +39,8 @@ final class CustomResourceType {
 
     /** One served version. */
     record Served(ResourceDefinition definition, StructuralSchema schema, JsonNode openApiSchema,
-                  CustomResources.ScalePaths scale, ResourcePrinter printer, List<String> warnings) {}
+                  CustomResources.ScalePaths scale, ResourcePrinter printer, List<String> warnings,
+                  SelectableFields selectableFields) {}
 
     private final CustomResources.Definition crd;
     private final long generation;
@@ -77,8 +79,12 @@ final class CustomResourceType {
             // The reference warns on every request to a deprecated version, in its words unless the CRD gives its own.
             List<String> warnings = !v.deprecated() ? List.of() : List.of(v.deprecationWarning() != null
                     ? v.deprecationWarning() : crd.group() + "/" + v.name() + " " + names.kind() + " is deprecated");
+            SelectableFields selectable = v.selectableFields().isEmpty()
+                    ? SelectableFields.of(crd.group(), names.kind(), crd.namespaced())
+                    : SelectableFields.declared(crd.namespaced(),
+                            v.selectableFields().stream().map(p -> JsonPath.parse(p).fieldNames()).toList());
             served.put(v.name(), new Served(definition, schema, v.schema(), v.scale(), printer(v.printerColumns()),
-                    warnings));
+                    warnings, selectable));
         }
         return new CustomResourceType(crd, crdObject.path("metadata").path("generation").asLong(0), served,
                 storageVersion);

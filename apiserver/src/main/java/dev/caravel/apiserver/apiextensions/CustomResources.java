@@ -51,9 +51,10 @@ public final class CustomResources {
     /** One entry of {@code spec.versions}. */
     public record Version(String name, boolean served, boolean storage, JsonNode schema, boolean statusSubresource,
                           ScalePaths scale, List<PrinterColumn> printerColumns, boolean deprecated,
-                          String deprecationWarning) {
+                          String deprecationWarning, List<String> selectableFields) {
         public Version {
             printerColumns = List.copyOf(printerColumns);
+            selectableFields = List.copyOf(selectableFields);
         }
     }
 
@@ -99,7 +100,8 @@ public final class CustomResources {
             versions.add(new Version(v.path("name").asText(""), v.path("served").asBoolean(false),
                     v.path("storage").asBoolean(false), schema.isObject() ? schema : null,
                     subresources.path("status").isObject(), scale, columns, v.path("deprecated").asBoolean(false),
-                    v.hasNonNull("deprecationWarning") ? v.get("deprecationWarning").asText() : null));
+                    v.hasNonNull("deprecationWarning") ? v.get("deprecationWarning").asText() : null,
+                    v.path("selectableFields").findValuesAsText("jsonPath")));
         }
         return new Definition(crd.path("metadata").path("name").asText(""), crd.path("metadata").path("uid").asText(""),
                 spec.path("group").asText(""), spec.path("scope").asText("").equals("Namespaced"),

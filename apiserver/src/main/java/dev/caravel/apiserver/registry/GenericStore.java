@@ -19,7 +19,6 @@ import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.Preconditions;
 import dev.caravel.apiserver.request.PropagationPolicy;
 import dev.caravel.apiserver.resource.ResourceDefinition;
-import dev.caravel.apiserver.selection.SelectableFields;
 import dev.caravel.apiserver.validation.ObjectMetaValidator;
 import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.storage.ByteKeys;
@@ -106,7 +105,7 @@ public final class GenericStore {
         ResourceDefinition definition = strategy.definition();
         this.typeMeta = new CachedObject.TypeMeta(definition.kind(), definition.groupVersion().toString());
         WatchCache cache = new WatchCache(kv, keys.prefix(""),
-                SelectableFields.of(definition.group(), definition.kind(), definition.namespaced()), typeMeta,
+                strategy.selectableFields(), typeMeta,
                 resource, cacheConfig);
         this.reads = new CachedReads(kv, cache, consistentListFromCache);
     }

@@ -7,6 +7,7 @@ import dev.caravel.apiserver.api.GroupResource;
 import dev.caravel.apiserver.apply.FieldManager;
 import dev.caravel.apiserver.request.FieldValidation;
 import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.selection.SelectableFields;
 import dev.caravel.apiserver.validation.ObjectValidator;
 
 import java.util.List;
@@ -177,6 +178,12 @@ public interface ResourceStrategy {
      * adds the cleanup finalizer so its instances go first).
      */
     default void prepareForDelete(ObjectNode object) {
+    }
+
+    /** The fields lists and watches of this resource may select by. */
+    default SelectableFields selectableFields() {
+        ResourceDefinition d = definition();
+        return SelectableFields.of(d.group(), d.kind(), d.namespaced());
     }
 
     /** Warnings every request to this resource answers with (a deprecated custom resource version's). */

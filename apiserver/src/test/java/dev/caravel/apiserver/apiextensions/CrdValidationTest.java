@@ -81,6 +81,21 @@ class CrdValidationTest {
     }
 
     @Test
+    void selectableFieldsAreSimplePathsOutsideMetadataAndNotRepeated() {
+        ObjectNode crd = crd();
+        var fields = ((ObjectNode) crd.at("/spec/versions/0")).putArray("selectableFields");
+        fields.addObject().put("jsonPath", ".spec.colour");
+        fields.addObject().put("jsonPath", ".spec.colour");
+        fields.addObject().put("jsonPath", ".metadata.labels");
+        fields.addObject();
+        assertThat(errors(crd)).containsExactly(
+                "spec.versions[0].selectableFields[1].jsonPath: Duplicate value: \".spec.colour\"",
+                "spec.versions[0].selectableFields[2].jsonPath: Invalid value: \".metadata.labels\": must not select metadata: "
+                        + "metadata.name and metadata.namespace are always selectable",
+                "spec.versions[0].selectableFields[3].jsonPath: Required value");
+    }
+
+    @Test
     void aWebhookIsForbiddenWithTheNoneStrategy() {
         ObjectNode crd = crd();
         crd.with("spec").with("conversion").putObject("webhook").putArray("conversionReviewVersions").add("v1");

@@ -31,6 +31,7 @@ class CustomResourceHttpTest {
              "spec":{"group":"tools.example.com","scope":"Cluster",
                "names":{"plural":"gizmos","kind":"Gizmo","categories":["all"]},
                "versions":[{"name":"v1","served":true,"storage":true,
+                 "selectableFields":[{"jsonPath":".spec.colour"}],
                  "additionalPrinterColumns":[
                    {"name":"Colour","type":"string","jsonPath":".spec.colour"},
                    {"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\\"Ready\\")].status"},
@@ -170,6 +171,21 @@ class CustomResourceHttpTest {
                 "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}", "application/merge-patch+json").body());
         assertThat(relabelled.at("/metadata/generation").asInt()).isEqualTo(2);
         assertThat(send("GET", "/apis/tools.example.com/v1/gizmos/counted/status", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void declaredSelectableFieldsSelectListsAndOthersAreRefused() throws Exception {
+        for (String colour : new String[] {"pink", "teal"}) {
+            String gizmo = "{\"apiVersion\":\"tools.example.com/v1\",\"kind\":\"Gizmo\",\"metadata\":{\"name\":\"sel-"
+                    + colour + "\"},\"spec\":{\"colour\":\"" + colour + "\"}}";
+            assertThat(send("POST", "/apis/tools.example.com/v1/gizmos", gizmo, "application/json").statusCode()).isEqualTo(201);
+        }
+        JsonNode pink = JSON.readTree(send("GET", "/apis/tools.example.com/v1/gizmos?fieldSelector=spec.colour%3Dpink",
+                null, null).body());
+        assertThat(pink.path("items").findValuesAsText("name")).containsExactly("sel-pink");
+        HttpResponse<String> refused = send("GET", "/apis/tools.example.com/v1/gizmos?fieldSelector=spec.weight%3D1", null, null);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).path("message").asText()).isEqualTo("field label not supported: spec.weight");
     }
 
     @Test
