@@ -206,6 +206,10 @@ class KubectlCustomResourceTest {
         assertThat(invalid.err()).contains("The CronTab \"nightly\" is invalid")
                 .contains("spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0");
 
+        assertThat(ok(null, "-n", "jobs", "describe", "crontab", "nightly").out())
+                .contains("Name:").contains("nightly").contains("API Version:  stable.example.com/v1")
+                .contains("Cron Spec:").contains("0 3 * * *");
+
         ok(null, "-n", "jobs", "scale", "crontab", "nightly", "--replicas=5");
         assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("5");
 
