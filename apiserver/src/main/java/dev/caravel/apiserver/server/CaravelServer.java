@@ -2,6 +2,7 @@ package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.aggregation.Aggregator;
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.apiextensions.ApiExtensions;
 import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.audit.AuditStage;
 import dev.caravel.apiserver.cache.WatchCache;
@@ -121,6 +122,7 @@ public final class CaravelServer implements AutoCloseable {
     private volatile Stage auditStage;
     private Registry registry;
     private Aggregator aggregator;
+    private ApiExtensions apiExtensions;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -169,7 +171,10 @@ public final class CaravelServer implements AutoCloseable {
             http = null;
             closeAuditor();
             // The parts may be loaded, or still loading: their watch caches must not outlive a failed start.
-            parts.thenAccept(loadedParts -> loadedParts.registry().close());
+            parts.thenAccept(loadedParts -> {
+                loadedParts.apiExtensions().close();
+                loadedParts.registry().close();
+            });
             if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -183,14 +188,15 @@ public final class CaravelServer implements AutoCloseable {
         ServiceAccountTokens tokens = new ServiceAccountTokens(
                 keyFile == null ? ServiceAccountKey::generate : () -> ServiceAccountKey.loadOrCreate(keyFile),
                 ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
-        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas,
-                tokens);
+        apiExtensions = loaded.apiExtensions();
+        RestHandler rest = new RestHandler(loaded.registry(), validator,
+                TablePrinter.systemDefault().withCustomPrinters(apiExtensions::printerFor), protobuf, schemas, tokens);
         aggregator = new Aggregator(loaded.registry(), config.aggregation(), Clock.systemUTC(), metrics.registry());
         Stage aggregationProxy = aggregator.proxy();
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
                 new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort(),
                         aggregator.groupVersions()),
-                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
+                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION, apiExtensions.openApi()));
         Router resourcesAndDiscovery = new Router(endpoints, rest);
         OpenIdEndpoints openId = new OpenIdEndpoints(tokens, url());
         router = (request, next) -> {
@@ -203,21 +209,24 @@ public final class CaravelServer implements AutoCloseable {
         };
         aggregator.start();
         auditStage = AuditStage.forServer(auditor, catalogue, protobuf);
+        apiExtensions.start();
         return address;
     }
 
     /** What the server is built from that takes a fresh JVM time to load: built together, off the binding thread. */
     private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator,
-                              Registry registry) {
+                              Registry registry, ApiExtensions apiExtensions) {
         static StartParts load(Config config) {
             SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
             ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
             ObjectValidator validator = ObjectValidator.kubernetes();
             Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC(),
                     config.consistentListFromCache(), config.watchCache());
+            ApiExtensions apiExtensions = ApiExtensions.attach(registry, Clock.systemUTC());
             registry.startWatchCaches();
             registry.createSystemNamespaces();
-            return new StartParts(catalogue, schemas, validator, registry);
+            apiExtensions.serveStored();
+            return new StartParts(catalogue, schemas, validator, registry, apiExtensions);
         }
     }
 
@@ -246,6 +255,10 @@ public final class CaravelServer implements AutoCloseable {
         if (aggregator != null) {
             aggregator.close();
             aggregator = null;
+        }
+        if (apiExtensions != null) {
+            apiExtensions.close();
+            apiExtensions = null;
         }
         if (registry != null) {
             registry.close();

@@ -124,7 +124,7 @@ class ResourceCatalogueTest {
         assertThat(catalogue.snapshot().groups()).extracting(ApiGroup::name).containsExactly(
                 "", "apiregistration.k8s.io", "apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "batch",
                 "networking.k8s.io", "policy", "rbac.authorization.k8s.io", "storage.k8s.io",
-                "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io");
+                "scheduling.k8s.io", "coordination.k8s.io", "apiextensions.k8s.io", "discovery.k8s.io");
         assertThat(catalogue.snapshot().groupVersion(CORE).orElseThrow().resources())
                 .extracting(ResourceDefinition::resource).isSorted();
     }
