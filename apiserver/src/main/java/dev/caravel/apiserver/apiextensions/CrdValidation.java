@@ -160,7 +160,13 @@ final class CrdValidation {
                 errors.add(FieldError.required(schemaPath, "schemas are required"));
             }
         } else {
-            errors.addAll(StructuralSchema.check(schema, schemaPath));
+            List<FieldError> schemaErrors = StructuralSchema.check(schema, schemaPath);
+            errors.addAll(schemaErrors);
+            // With the status subresource, the root may say only what its properties are (the
+            // reference's rule: status and spec are served by different endpoints).
+            if (schemaErrors.isEmpty() && v.path("subresources").path("status").isObject()) {
+                errors.addAll(StructuralSchema.checkRootWithStatusSubresource(schema, schemaPath));
+            }
         }
         JsonNode scale = v.path("subresources").path("scale");
         if (scale.isObject()) {

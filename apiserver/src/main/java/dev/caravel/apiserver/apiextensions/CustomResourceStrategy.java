@@ -240,7 +240,12 @@ final class CustomResourceStrategy implements ResourceStrategy {
     public void validateUpdate(ObjectValidator validator, ObjectNode object, ObjectNode old) {
         List<FieldError> errors = new ArrayList<>(ObjectMetaValidator.validateUpdate(object, old));
         errors.addAll(ObjectMetaValidator.validate(object, type().groupKind(), namespaced()));
-        errors.addAll(schemaErrors(object));
+        // Validation ratcheting (on by default since 1.30): what the update leaves as it was is not
+        // judged again, so a schema tightened after objects were stored does not lock them.
+        CustomResourceType.Served served = served();
+        if (served.schema() != null) {
+            errors.addAll(served.schema().validateUpdate(object, old));
+        }
         throwIfAny(object, errors);
     }
 

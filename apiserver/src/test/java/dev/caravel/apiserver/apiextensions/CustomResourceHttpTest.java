@@ -79,6 +79,46 @@ class CustomResourceHttpTest {
     }
 
     @Test
+    void aTightenedSchemaJudgesOnlyWhatAnUpdateChanges() throws Exception {
+        String crd = """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"widgets.ratchet.example.com"},
+                 "spec":{"group":"ratchet.example.com","scope":"Cluster","names":{"plural":"widgets","kind":"Widget"},
+                   "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object",
+                     "properties":{"spec":{"type":"object","properties":{"size":{"type":"integer","maximum":MAX},
+                       "note":{"type":"string"}}}}}}}]}}
+                """;
+        String crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+        assertThat(send("POST", crds, crd.replace("MAX", "5"), "application/json").statusCode()).isEqualTo(201);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (send("GET", "/apis/ratchet.example.com/v1/widgets", null, null).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("the CRD is served within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        String widgets = "/apis/ratchet.example.com/v1/widgets";
+        assertThat(send("POST", widgets, "{\"apiVersion\":\"ratchet.example.com/v1\",\"kind\":\"Widget\","
+                + "\"metadata\":{\"name\":\"w\"},\"spec\":{\"size\":4}}", "application/json").statusCode()).isEqualTo(201);
+        // The maximum drops below the stored size.
+        assertThat(send("PATCH", crds + "/widgets.ratchet.example.com",
+                "[{\"op\":\"replace\",\"path\":\"/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/size/maximum\",\"value\":2}]",
+                "application/json-patch+json").statusCode()).isEqualTo(200);
+        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        HttpResponse<String> tooBig;
+        do {
+            assertThat(System.nanoTime()).as("the tightened schema is served within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+            tooBig = send("PATCH", widgets + "/w", "{\"spec\":{\"size\":3}}", "application/merge-patch+json");
+        } while (tooBig.statusCode() == 200);
+
+        assertThat(tooBig.statusCode()).as(tooBig.body()).isEqualTo(422);
+        assertThat(tooBig.body()).contains("spec.size: Invalid value: 3: spec.size in body should be less than or equal to 2");
+        HttpResponse<String> untouchedSize = send("PATCH", widgets + "/w", "{\"spec\":{\"note\":\"kept\"}}",
+                "application/merge-patch+json");
+        assertThat(untouchedSize.statusCode()).as("an update that leaves the too-large size as it was: " + untouchedSize.body())
+                .isEqualTo(200);
+    }
+
+    @Test
     void theStoredCrdHasTheReferenceDefaultsAndStatus() throws Exception {
         JsonNode crd = JSON.readTree(send("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.tools.example.com",
                 null, null).body());
