@@ -111,7 +111,10 @@ public final class IncidentOneCommand implements Callable<Integer> {
                 "--namespace-deletion-latch", latchText)));
         Path kubeconfig = data.resolve("kubeconfig");
         api = new ApiClient(ApiClient.Config.of("http://127.0.0.1:" + port));
-        awaitThat("Caravel answers /readyz", () -> readyz(port), children.get(0));
+        ChildProcess caravel = children.get(0);
+        // The kubeconfig is written once the controllers have started, after /readyz first answers.
+        awaitThat("Caravel is ready and has written its kubeconfig",
+                () -> readyz(port) && caravel.output().contains("Caravel is ready"), caravel);
         Map<String, String> env = Map.of("KUBECONFIG", kubeconfig.toString(), "HELM_CACHE_HOME", dir.resolve("helm/cache").toString(),
                 "HELM_CONFIG_HOME", dir.resolve("helm/config").toString(), "HELM_DATA_HOME", dir.resolve("helm/data").toString());
         kubectlTool = new Tool("kubectl", binaries.resolve("kubectl"), env, narrator);
