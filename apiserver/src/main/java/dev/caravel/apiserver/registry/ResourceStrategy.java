@@ -199,6 +199,9 @@ public interface ResourceStrategy {
         if (definition.group().isEmpty() && definition.resource().equals("pods")) {
             return new PodStrategy(definition);
         }
+        if (definition.group().isEmpty() && definition.resource().equals("nodes")) {
+            return new NodeStrategy(definition);
+        }
         return () -> definition;
     }
 }
