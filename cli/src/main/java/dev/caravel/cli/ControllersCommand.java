@@ -31,6 +31,13 @@ import picocli.CommandLine.Spec;
         description = "Run Caravel's controllers on their own against a cluster read from a kubeconfig.")
 final class ControllersCommand implements Callable<Integer> {
 
+    /**
+     * The controllers' User-Agent, shaped like kube-controller-manager's, so an audit log or
+     * {@code apiserver_request_total} tells their requests from kubectl's and helm's.
+     */
+    static final String USER_AGENT = "caravel-controller-manager/v0.1.0 (" + System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT)
+            + "/" + System.getProperty("os.arch") + ")";
+
     private static final Logger log = LoggerFactory.getLogger("cli.controllers");
 
     static final String NAMESPACE = "namespace-controller";
@@ -104,7 +111,7 @@ final class ControllersCommand implements Callable<Integer> {
             log.info("cli.controllers: {} received, stopping the controllers", signal);
             stopRequested.countDown();
         });
-        ApiClient client = new ApiClient(config);
+        ApiClient client = new ApiClient(config.withUserAgent(USER_AGENT));
         List<AutoCloseable> running = new ArrayList<>();
         try {
             for (String name : enabled) {

@@ -116,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
         PodTerminationController podTerminationController = null;
         GarbageCollector garbageCollector = null;
         if (!noControllers) {
-            controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
+            controllerClient = new ApiClient(ApiClient.Config.of(server.url()).withUserAgent(ControllersCommand.USER_AGENT));
             namespaceController = new NamespaceController(controllerClient, namespaceOptions);
             namespaceController.start();
             serviceAccountController = new ServiceAccountController(controllerClient);

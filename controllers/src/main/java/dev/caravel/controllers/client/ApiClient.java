@@ -42,8 +42,13 @@ public final class ApiClient implements AutoCloseable {
      * @param bearerToken    sent as {@code Authorization: Bearer ...}; null for none
      * @param sslContext     for {@code https} (a CA bundle's trust); null for the JVM's default
      * @param requestTimeout for every request but watches
+     * @param userAgent      sent as {@code User-Agent}, so audit logs and metrics name the client; null for the JDK's
      */
-    public record Config(URI baseUrl, String bearerToken, SSLContext sslContext, Duration requestTimeout) {
+    public record Config(URI baseUrl, String bearerToken, SSLContext sslContext, Duration requestTimeout, String userAgent) {
+        public Config(URI baseUrl, String bearerToken, SSLContext sslContext, Duration requestTimeout) {
+            this(baseUrl, bearerToken, sslContext, requestTimeout, null);
+        }
+
         public Config {
             Objects.requireNonNull(baseUrl, "baseUrl");
             String s = baseUrl.toString();
@@ -66,11 +71,16 @@ public final class ApiClient implements AutoCloseable {
         }
 
         public Config withBearerToken(String token) {
-            return new Config(baseUrl, token, sslContext, requestTimeout);
+            return new Config(baseUrl, token, sslContext, requestTimeout, userAgent);
         }
 
         public Config withSslContext(SSLContext context) {
-            return new Config(baseUrl, bearerToken, context, requestTimeout);
+            return new Config(baseUrl, bearerToken, context, requestTimeout, userAgent);
+        }
+
+        /** This configuration, naming the client {@code agent} in every request (as {@code kube-controller-manager/v1.32.0 ...} does). */
+        public Config withUserAgent(String agent) {
+            return new Config(baseUrl, bearerToken, sslContext, requestTimeout, agent);
         }
     }
 
@@ -327,6 +337,9 @@ public final class ApiClient implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.baseUrl() + pathAndQuery)).header("Accept", JSON);
         if (config.bearerToken() != null) {
             b.header("Authorization", "Bearer " + config.bearerToken());
+        }
+        if (config.userAgent() != null) {
+            b.header("User-Agent", config.userAgent());
         }
         return b;
     }
