@@ -1,0 +1,113 @@
+package dev.caravel.metricsserver;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * HTTPS/1.1 on Netty, for a handler of whole requests. Each connection takes its TLS context from
+ * {@code sslContext} when it is accepted: a reloaded certificate is served to the next connection
+ * while open ones finish with the old, as Go's {@code tls.Config.GetCertificate} does for the real
+ * metrics-server. Netty's threads only decode and write; requests run on virtual threads.
+ */
+final class HttpsServer implements AutoCloseable {
+
+    private static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final Supplier<SslContext> sslContext;
+    private final Function<MetricsRequest, MetricsResponse> handler;
+    private Channel channel;
+
+    HttpsServer(Supplier<SslContext> sslContext, Function<MetricsRequest, MetricsResponse> handler) {
+        this.sslContext = sslContext;
+        this.handler = handler;
+    }
+
+    InetSocketAddress start(String host, int port) throws InterruptedException {
+        RequestHandler requestHandler = new RequestHandler();
+        channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("tls", sslContext.get().newHandler(ch.alloc()))
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                                .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast("metrics-api", requestHandler);
+                    }
+                })
+                .bind(host, port).sync().channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Hands each request to the handler on a virtual thread; stateless, so one instance serves every connection. */
+    @ChannelHandler.Sharable
+    private final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            MetricsRequest metricsRequest = MetricsRequest.of(request.method().name(), request.uri(),
+                    request.headers().get(HttpHeaderNames.ACCEPT), request.headers().get("X-Remote-User"));
+            boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
+            requests.execute(() -> {
+                MetricsResponse answer = handler.apply(metricsRequest);
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(answer.code()), Unpooled.wrappedBuffer(answer.body()));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+                io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, keepAlive);
+                var written = ctx.writeAndFlush(response);
+                if (!keepAlive) {
+                    written.addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A client that gives up on the handshake (an untrusted certificate) lands here: not the server's fault.
+            org.slf4j.LoggerFactory.getLogger("metrics-server").debug("metrics-server: connection from {} failed: {}",
+                    ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        requests.shutdownNow();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.caravel.metricsserver;
+
+import dev.caravel.apiserver.api.Status;
+import dev.caravel.apiserver.api.StatusDetails;
+import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.api.StatusReason;
+import dev.caravel.controllers.client.ApiClient;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics server: informers on the cluster's nodes and pods, the {@code metrics.k8s.io/v1beta1}
+ * API over them, {@code /healthz}, {@code /livez}, {@code /readyz} and {@code /metrics}, served over
+ * HTTPS with a certificate reloaded from its files.
+ *
+ * <p>Requests proxied by the aggregator carry the user in {@code X-Remote-User}; the server accepts
+ * them and names the user in its debug log. It does not authenticate the aggregator (no front-proxy
+ * client certificate is checked) and authorizes nothing: anyone who reaches the port reads usage,
+ * which is why it binds to loopback unless told otherwise.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("metrics-server");
+
+    /**
+     * @param bindAddress        where to listen; kube's default for metrics-server is every address,
+     *                           ours loopback, since nothing here authenticates the caller
+     * @param securePort         the HTTPS port, 0 for a free one
+     * @param certificateFile    PEM certificate (chain), reloaded on change
+     * @param keyFile            PEM private key, reloaded on change
+     * @param api                how to reach the API server whose nodes and pods are measured
+     * @param metricResolution   the interval between simulated samples (metrics-server's --metric-resolution)
+     * @param certificatePoll    how often the certificate files are compared with what is served
+     * @param clock              the time of samples, timestamps and certificate expiry checks
+     */
+    public record Config(String bindAddress, int securePort, Path certificateFile, Path keyFile, ApiClient.Config api,
+                         Duration metricResolution, Duration certificatePoll, Clock clock) {
+        public Config {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(certificateFile, "certificateFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(api, "api");
+            metricResolution = metricResolution == null ? Duration.ofSeconds(15) : metricResolution;
+            certificatePoll = certificatePoll == null ? Duration.ofSeconds(1) : certificatePoll;
+            clock = clock == null ? Clock.systemUTC() : clock;
+            if (metricResolution.toMillis() <= 0) {
+                throw new IllegalArgumentException("metric resolution must be positive: " + metricResolution);
+            }
+        }
+
+        /** Loopback, a free port, metrics-server's defaults for the rest. */
+        public static Config loopback(Path certificateFile, Path keyFile, ApiClient.Config api) {
+            return new Config("127.0.0.1", 0, certificateFile, keyFile, api, null, null, null);
+        }
+
+        public Config withClock(Clock newClock) {
+            return new Config(bindAddress, securePort, certificateFile, keyFile, api, metricResolution, certificatePoll, newClock);
+        }
+    }
+
+    private final Config config;
+    private final MetricsServerMetrics metrics = new MetricsServerMetrics();
+    private ApiClient client;
+    private ClusterState cluster;
+    private ServingCertificate certificate;
+    private HttpsServer https;
+    private MetricsApi api;
+    private InetSocketAddress address;
+
+    public MetricsServer(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * Loads the certificate, starts the informers and listens.
+     *
+     * @throws IllegalArgumentException when the certificate or key cannot be loaded
+     */
+    public synchronized InetSocketAddress start() throws InterruptedException {
+        certificate = new ServingCertificate(config.certificateFile(), config.keyFile(), config.certificatePoll(), metrics, config.clock());
+        try {
+            client = new ApiClient(config.api());
+            cluster = new ClusterState(client);
+            cluster.start();
+            api = new MetricsApi(cluster, new SimulatedUsage(), config.clock(), config.metricResolution());
+            https = new HttpsServer(certificate::current, this::handle);
+            address = https.start(config.bindAddress(), config.securePort());
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        log.info("metrics-server: serving metrics.k8s.io/v1beta1 on https://{}:{} (simulated usage) for the API server at {}",
+                address.getHostString(), address.getPort(), config.api().baseUrl());
+        return address;
+    }
+
+    /** {@code https://host:port} of the running server. */
+    public String url() {
+        return "https://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    /** Whether the informers have listed the cluster once: what /readyz reports. */
+    public boolean isReady() {
+        return cluster != null && cluster.hasSynced();
+    }
+
+    /** The certificate served to new connections now. */
+    public X509Certificate servingCertificate() {
+        return certificate.certificate();
+    }
+
+    MetricsResponse handle(MetricsRequest request) {
+        long started = System.nanoTime();
+        try {
+            log.debug("metrics-server: {} {} from user {}", request.method(), request.path(),
+                    request.user().isEmpty() ? "(none)" : request.user());
+            return switch (request.path()) {
+                case "/healthz", "/livez" -> MetricsResponse.text(200, "ok");
+                case "/readyz" -> isReady() ? MetricsResponse.text(200, "ok")
+                        : MetricsResponse.text(500, "[-]informer-sync failed: nodes and pods not listed yet\nreadyz check failed");
+                case "/metrics" -> new MetricsResponse(200, metrics.textContentType(), metrics.scrapeText());
+                default -> {
+                    if (!MetricsApi.serves(request.path())) {
+                        throw MetricsApi.notFound();
+                    }
+                    MetricsResponse response = api.handle(request);
+                    metrics.requestServed(request.path().contains("/pods") ? "pods" : request.path().contains("/nodes") ? "nodes"
+                            : "discovery", System.nanoTime() - started);
+                    yield response;
+                }
+            };
+        } catch (StatusException e) {
+            return MetricsResponse.status(e.status());
+        } catch (RuntimeException e) {
+            log.error("metrics-server: {} {} failed (a bug)", request.method(), request.path(), e);
+            return MetricsResponse.status(Status.failure(500, StatusReason.INTERNAL_ERROR,
+                    "Internal error occurred: " + e, new StatusDetails("", "", "", "", List.of(), 0)));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (https != null) {
+            https.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (certificate != null) {
+            certificate.close();
+        }
+    }
+}
