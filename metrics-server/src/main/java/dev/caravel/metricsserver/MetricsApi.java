@@ -9,6 +9,7 @@ import dev.caravel.apiserver.api.Status;
 import dev.caravel.apiserver.api.StatusDetails;
 import dev.caravel.apiserver.api.StatusException;
 import dev.caravel.apiserver.api.StatusReason;
+import dev.caravel.apiserver.printer.IncludeObject;
 import dev.caravel.apiserver.selection.FieldSelector;
 import dev.caravel.apiserver.selection.InvalidSelectorException;
 import dev.caravel.apiserver.selection.LabelSelector;
@@ -87,16 +88,17 @@ final class MetricsApi {
         // nodes | nodes/NAME | pods | namespaces/NS/pods | namespaces/NS/pods/NAME
         if (segments[0].equals("nodes") && segments.length <= 2) {
             requireRead(request, segments.length == 2);
-            return segments.length == 1 ? json(listNodes(request)) : json(getNode(segments[1]));
+            return segments.length == 1 ? listAnswer(request, listNodes(request)) : objectAnswer(request, getNode(segments[1]));
         }
         if (segments[0].equals("pods") && segments.length == 1) {
             requireRead(request, false);
-            return json(listPods(request, null));
+            return listAnswer(request, listPods(request, null));
         }
         if (segments[0].equals("namespaces") && segments.length >= 3 && segments.length <= 4 && segments[2].equals("pods")
                 && !segments[1].isEmpty()) {
             requireRead(request, segments.length == 4);
-            return segments.length == 3 ? json(listPods(request, segments[1])) : json(getPod(segments[1], segments[3]));
+            return segments.length == 3 ? listAnswer(request, listPods(request, segments[1]))
+                    : objectAnswer(request, getPod(segments[1], segments[3]));
         }
         throw notFound();
     }
@@ -113,6 +115,23 @@ final class MetricsApi {
             throw new StatusException(Status.failure(405, StatusReason.METHOD_NOT_ALLOWED,
                     "the server does not allow this method on the requested resource", NO_DETAILS));
         }
+    }
+
+    /** A list as JSON, or as the Table kubectl asks for. */
+    private MetricsResponse listAnswer(MetricsRequest request, ObjectNode list) {
+        String table = MetricsTable.versionAsked(request.accept());
+        if (table == null) {
+            return json(list);
+        }
+        List<JsonNode> items = new ArrayList<>();
+        list.path("items").forEach(items::add);
+        return json(MetricsTable.of(table, items, IncludeObject.parse(request.query().get("includeObject"))));
+    }
+
+    private MetricsResponse objectAnswer(MetricsRequest request, ObjectNode object) {
+        String table = MetricsTable.versionAsked(request.accept());
+        return table == null ? json(object)
+                : json(MetricsTable.of(table, List.of(object), IncludeObject.parse(request.query().get("includeObject"))));
     }
 
     // ---- discovery ----

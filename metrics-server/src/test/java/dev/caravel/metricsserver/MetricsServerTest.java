@@ -60,7 +60,9 @@ class MetricsServerTest {
         authority.issueServing(List.of("localhost"), List.of("127.0.0.1"), Instant.now().minusSeconds(60),
                 Instant.now().plus(Duration.ofDays(1))).writeTo(certificates.resolve("tls.crt"), certificates.resolve("tls.key"));
         server = new MetricsServer(new MetricsServer.Config("127.0.0.1", 0, certificates.resolve("tls.crt"),
-                certificates.resolve("tls.key"), ApiClient.Config.of(cluster.url()), null, Duration.ofMillis(100), null));
+                certificates.resolve("tls.key"), ApiClient.Config.of(cluster.url()), null, Duration.ofMillis(100),
+                // Fixed, so two requests of one test see the same sample even across a 15s boundary.
+                java.time.Clock.fixed(Instant.now(), java.time.ZoneOffset.UTC)));
         server.start();
         http = HttpClient.newBuilder().sslContext(TlsContexts.client(List.of(authority.certificate()), null, null)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -233,6 +235,29 @@ class MetricsServerTest {
             response = request("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/late");
         } while (response.statusCode() != 200 && System.nanoTime() < deadline && sleep());
         assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void kubectlGetsATableWithMetricsServersColumns() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url()
+                        + "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods"))
+                .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode table = JSON.readTree(response.body());
+        assertThat(table.path("kind").asText()).isEqualTo("Table");
+        assertThat(table.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(table.path("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "cpu", "memory", "Window");
+        JsonNode row = table.path("rows").get(0);
+        assertThat(row.path("cells").get(0).asText()).isEqualTo("web-1");
+        assertThat(row.path("cells").get(3).asText()).isEqualTo("15s");
+        assertThat(row.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
+
+        JsonNode pod = get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/web-1");
+        long summed = 0;
+        for (JsonNode container : pod.path("containers")) {
+            summed += Quantity.parse(container.path("usage").path("cpu").asText()).nanos();
+        }
+        assertThat(Quantity.parse(row.path("cells").get(1).asText()).nanos()).isEqualTo(summed);
     }
 
     @Test
