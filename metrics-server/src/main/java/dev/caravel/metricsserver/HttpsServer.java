@@ -22,7 +22,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -31,9 +36,14 @@ import io.netty.handler.ssl.SslContext;
 
 /**
  * HTTPS/1.1 on Netty, for a handler of whole requests. Each connection takes its TLS context from
- * {@code sslContext} when it is accepted: a reloaded certificate is served to the next connection
- * while open ones finish with the old, as Go's {@code tls.Config.GetCertificate} does for the real
- * metrics-server. Netty's threads only decode and write; requests run on virtual threads.
+ * {@code sslContext} when it is accepted: a reloaded certificate is served to the next connection,
+ * as Go's {@code tls.Config.GetCertificate} does for the real metrics-server. Netty's threads only
+ * decode and write; requests run on virtual threads.
+ *
+ * <p>After a reload, {@link #closeConnectionsAfterTheirRequests} ends the connections opened before
+ * it, each once its request in flight is answered: a client that checks us every few seconds over
+ * one kept-alive connection (the aggregator's availability check) would otherwise never handshake
+ * again, and never see that the certificate changed, or expired.
  */
 final class HttpsServer implements AutoCloseable {
 
@@ -44,6 +54,9 @@ final class HttpsServer implements AutoCloseable {
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     private final Supplier<SslContext> sslContext;
     private final Function<MetricsRequest, MetricsResponse> handler;
+    private final ChannelGroup connections = new DefaultChannelGroup("metrics-server-connections", GlobalEventExecutor.INSTANCE);
+    private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("metrics-server-in-flight");
+    private static final AttributeKey<Boolean> CLOSE_WHEN_IDLE = AttributeKey.valueOf("metrics-server-close-when-idle");
     private Channel channel;
 
     HttpsServer(Supplier<SslContext> sslContext, Function<MetricsRequest, MetricsResponse> handler) {
@@ -57,6 +70,8 @@ final class HttpsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.attr(IN_FLIGHT).set(new AtomicInteger());
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast("tls", sslContext.get().newHandler(ch.alloc()))
                                 .addLast("http", new HttpServerCodec())
@@ -78,15 +93,18 @@ final class HttpsServer implements AutoCloseable {
             MetricsRequest metricsRequest = MetricsRequest.of(request.method().name(), request.uri(),
                     request.headers().get(HttpHeaderNames.ACCEPT), request.headers().get("X-Remote-User"));
             boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
+            AtomicInteger inFlight = ctx.channel().attr(IN_FLIGHT).get();
+            inFlight.incrementAndGet();
             requests.execute(() -> {
                 MetricsResponse answer = handler.apply(metricsRequest);
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.valueOf(answer.code()), Unpooled.wrappedBuffer(answer.body()));
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-                io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, keepAlive);
+                boolean last = inFlight.decrementAndGet() == 0 && Boolean.TRUE.equals(ctx.channel().attr(CLOSE_WHEN_IDLE).get());
+                io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, keepAlive && !last);
                 var written = ctx.writeAndFlush(response);
-                if (!keepAlive) {
+                if (!keepAlive || last) {
                     written.addListener(ChannelFutureListener.CLOSE);
                 }
             });
@@ -98,6 +116,20 @@ final class HttpsServer implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger("metrics-server").debug("metrics-server: connection from {} failed: {}",
                     ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+    }
+
+    /** Closes every open connection now if idle, else after the answer to its request in flight. */
+    void closeConnectionsAfterTheirRequests() {
+        for (Channel connection : connections) {
+            connection.attr(CLOSE_WHEN_IDLE).set(true);
+            // On the connection's event loop, where requests are read: none can arrive between the
+            // check and the close. One in flight keeps the counter positive and its writer closes.
+            connection.eventLoop().execute(() -> {
+                if (connection.attr(IN_FLIGHT).get().get() == 0) {
+                    connection.close();
+                }
+            });
         }
     }
 

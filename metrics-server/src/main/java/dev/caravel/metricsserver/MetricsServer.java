@@ -92,6 +92,7 @@ public final class MetricsServer implements AutoCloseable {
             api = new MetricsApi(cluster, new SimulatedUsage(), config.clock(), config.metricResolution());
             https = new HttpsServer(certificate::current, this::handle);
             address = https.start(config.bindAddress(), config.securePort());
+            certificate.onReload(https::closeConnectionsAfterTheirRequests);
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;

@@ -43,6 +43,7 @@ final class ServingCertificate implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService poller;
     private volatile Loaded current;
+    private volatile Runnable onReload = () -> { };
     // The contents last tried, loaded or not; touched only by the poller thread after the first load.
     private byte[] lastCertificateBytes;
     private byte[] lastKeyBytes;
@@ -67,6 +68,11 @@ final class ServingCertificate implements AutoCloseable {
         current = load(certificateBytes, keyBytes);
         poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("metrics-server-certificate").unstarted(r));
         poller.scheduleWithFixedDelay(this::reloadIfChanged, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code action} after each reload (not the first load), on the poller's thread. */
+    void onReload(Runnable action) {
+        onReload = action;
     }
 
     /** The context new connections use. */
@@ -96,6 +102,7 @@ final class ServingCertificate implements AutoCloseable {
         lastKeyBytes = keyBytes;
         try {
             current = load(certificateBytes, keyBytes);
+            onReload.run();
         } catch (IllegalArgumentException e) {
             log.warn("metrics-server: serving certificate {} and key {} changed but do not load, keeping the certificate "
                     + "that expires {}: {}", certificateFile, keyFile, current.certificate().getNotAfter().toInstant(), e.getMessage());

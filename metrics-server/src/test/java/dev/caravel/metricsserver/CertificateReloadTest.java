@@ -107,6 +107,32 @@ class CertificateReloadTest {
     }
 
     @Test
+    void aClientOnAKeptAliveConnectionIsMovedToTheNewCertificate() throws Exception {
+        Path directory = Files.createTempDirectory("metrics-reload-");
+        Instant now = Instant.now();
+        IssuedCertificate original = serving(now.minusSeconds(60), now.plus(Duration.ofDays(1)));
+        original.writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
+        try (MetricsServer server = startServer(directory);
+             var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                     .sslContext(TlsContexts.client(List.of(authority.certificate()), null, null)).build()) {
+            var healthz = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/healthz")).build();
+            var first = http.send(healthz, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(first.sslSession().orElseThrow().getPeerCertificates()[0]).isEqualTo(original.certificate());
+
+            IssuedCertificate renewed = serving(now.minusSeconds(60), now.plus(Duration.ofDays(3)));
+            renewed.writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            java.security.cert.Certificate seen;
+            do {
+                Thread.sleep(100);
+                seen = http.send(healthz, java.net.http.HttpResponse.BodyHandlers.ofString()).sslSession().orElseThrow()
+                        .getPeerCertificates()[0];
+            } while (!seen.equals(renewed.certificate()) && System.nanoTime() < deadline);
+            assertThat(seen).isEqualTo(renewed.certificate());
+        }
+    }
+
+    @Test
     void aKeyThatDoesNotMatchKeepsTheCertificateInUse() throws Exception {
         Path directory = Files.createTempDirectory("metrics-reload-");
         Instant now = Instant.now();
