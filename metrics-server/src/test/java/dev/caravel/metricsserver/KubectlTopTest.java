@@ -146,7 +146,7 @@ class KubectlTopTest {
         JsonNode object = JSON.readTree(body);
         api.post(path, object);
         if (object.path("kind").asText().equals("Node")) {
-            // Caravel, like Kubernetes for most kinds, drops the status of a create: a kubelet sets it next.
+            // Kubernetes keeps a node's status on create; Caravel drops it (as for other kinds) for now: set it through /status, which works on both.
             api.jsonPatch(path + "/" + object.path("metadata").path("name").asText() + "/status", JSON.createArrayNode()
                     .add(JSON.createObjectNode().put("op", "add").put("path", "/status").set("value", object.path("status"))));
         }
