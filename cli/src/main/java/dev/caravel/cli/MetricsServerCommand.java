@@ -2,7 +2,13 @@ package dev.caravel.cli;
 
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.KubeconfigFile;
+import dev.caravel.metricsserver.FrontProxy;
 import dev.caravel.metricsserver.MetricsServer;
+import dev.caravel.tls.Pem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Set;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -55,6 +61,16 @@ final class MetricsServerCommand implements Callable<Integer> {
             description = "Interval between simulated samples, as Go writes durations (15s, 1m). Default: ${DEFAULT-VALUE}")
     private String metricResolution;
 
+    @Option(names = "--requestheader-client-ca-file",
+            description = "PEM CA of the aggregator's front-proxy client certificates. When set, only connections presenting "
+                    + "one are served (their X-Remote-User is believed), 401 otherwise; health probes excepted. "
+                    + "Default: none, every caller is served")
+    private Path requestHeaderClientCaFile;
+
+    @Option(names = "--requestheader-allowed-names", split = ",",
+            description = "Common names allowed for front-proxy client certificates (comma-separated). Default: any the CA signed")
+    private List<String> requestHeaderAllowedNames = List.of();
+
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -78,7 +94,15 @@ final class MetricsServerCommand implements Callable<Integer> {
         try {
             Duration resolution = GoDuration.parse("--metric-resolution", metricResolution);
             ApiClient.Config api = ApiClient.Config.fromKubeconfig(kubeconfigFile, context);
-            config = new MetricsServer.Config(bindAddress, securePort, certificateFile, keyFile, api, resolution, null, null);
+            FrontProxy frontProxy = null;
+            if (requestHeaderClientCaFile != null) {
+                frontProxy = new FrontProxy(Pem.certificates(Files.readString(requestHeaderClientCaFile, StandardCharsets.US_ASCII)),
+                        Set.copyOf(requestHeaderAllowedNames));
+            } else if (!requestHeaderAllowedNames.isEmpty()) {
+                throw new IllegalArgumentException("--requestheader-allowed-names needs --requestheader-client-ca-file");
+            }
+            config = new MetricsServer.Config(bindAddress, securePort, certificateFile, keyFile, api, resolution, null, null,
+                    frontProxy);
         } catch (IllegalArgumentException | IOException e) {
             spec.commandLine().getErr().println("caravel metrics-server: " + e.getMessage());
             return 1;

@@ -93,6 +93,16 @@ class MetricsServerCommandTest {
     }
 
     @Test
+    void allowedNamesWithoutAFrontProxyCaAreRefused() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new MetricsServerCommand()).setErr(new PrintWriter(err, true)).execute(
+                "--kubeconfig", kubeconfig.toString(), "--tls-cert-file", "a", "--tls-private-key-file", "b",
+                "--requestheader-allowed-names", "front-proxy-client");
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("--requestheader-allowed-names needs --requestheader-client-ca-file");
+    }
+
+    @Test
     void aMetricResolutionThatIsNotADurationIsRefused() {
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new MetricsServerCommand()).setErr(new PrintWriter(err, true)).execute(

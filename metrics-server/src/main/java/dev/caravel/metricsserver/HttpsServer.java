@@ -33,6 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * HTTPS/1.1 on Netty, for a handler of whole requests. Each connection takes its TLS context from
@@ -91,7 +96,7 @@ final class HttpsServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             MetricsRequest metricsRequest = MetricsRequest.of(request.method().name(), request.uri(),
-                    request.headers().get(HttpHeaderNames.ACCEPT), request.headers().get("X-Remote-User"));
+                    request.headers().get(HttpHeaderNames.ACCEPT), request.headers().get("X-Remote-User"), clientName(ctx));
             boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
             AtomicInteger inFlight = ctx.channel().attr(IN_FLIGHT).get();
             inFlight.incrementAndGet();
@@ -110,6 +115,24 @@ final class HttpsServer implements AutoCloseable {
             });
         }
 
+        /** The verified client certificate's common name, empty when the client presented none. */
+        private static String clientName(ChannelHandlerContext ctx) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            try {
+                java.security.cert.Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate certificate) {
+                    for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                        if (rdn.getType().equalsIgnoreCase("CN")) {
+                            return rdn.getValue().toString();
+                        }
+                    }
+                }
+            } catch (SSLPeerUnverifiedException | InvalidNameException none) {
+                // no client certificate: not a front proxy
+            }
+            return "";
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A client that gives up on the handshake (an untrusted certificate) lands here: not the server's fault.
@@ -119,14 +142,17 @@ final class HttpsServer implements AutoCloseable {
         }
     }
 
-    /** Closes every open connection now if idle, else after the answer to its request in flight. */
+    /** Closes every open connection now if idle, else after the answer to its request in flight (or its first). */
     void closeConnectionsAfterTheirRequests() {
         for (Channel connection : connections) {
             connection.attr(CLOSE_WHEN_IDLE).set(true);
             // On the connection's event loop, where requests are read: none can arrive between the
-            // check and the close. One in flight keeps the counter positive and its writer closes.
+            // check and the close. One in flight keeps the counter positive and its writer closes;
+            // so does one still in its handshake, once its first answer is written.
             connection.eventLoop().execute(() -> {
-                if (connection.attr(IN_FLIGHT).get().get() == 0) {
+                SslHandler tls = connection.pipeline().get(SslHandler.class);
+                boolean handshaken = tls != null && tls.handshakeFuture().isDone();
+                if (handshaken && connection.attr(IN_FLIGHT).get().get() == 0) {
                     connection.close();
                 }
             });

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * API over them, {@code /healthz}, {@code /livez}, {@code /readyz} and {@code /metrics}, served over
  * HTTPS with a certificate reloaded from its files.
  *
- * <p>Requests proxied by the aggregator carry the user in {@code X-Remote-User}; the server accepts
- * them and names the user in its debug log. It does not authenticate the aggregator (no front-proxy
- * client certificate is checked) and authorizes nothing: anyone who reaches the port reads usage,
- * which is why it binds to loopback unless told otherwise.
+ * <p>Requests proxied by the aggregator carry the user in {@code X-Remote-User}. Without a {@link
+ * FrontProxy} the server accepts every caller and believes the header (for its debug log only);
+ * with one, only connections presenting a front-proxy client certificate with an allowed name are
+ * served, 401 otherwise, health probes excepted. Nothing is authorized beyond that: whoever is
+ * authenticated reads all usage. It binds to loopback unless told otherwise.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -39,9 +40,17 @@ public final class MetricsServer implements AutoCloseable {
      * @param metricResolution   the interval between simulated samples (metrics-server's --metric-resolution)
      * @param certificatePoll    how often the certificate files are compared with what is served
      * @param clock              the time of samples, timestamps and certificate expiry checks
+     * @param frontProxy         who may speak for users through {@code X-Remote-User}; null to
+     *                           believe any caller and authenticate nobody
      */
     public record Config(String bindAddress, int securePort, Path certificateFile, Path keyFile, ApiClient.Config api,
-                         Duration metricResolution, Duration certificatePoll, Clock clock) {
+                         Duration metricResolution, Duration certificatePoll, Clock clock, FrontProxy frontProxy) {
+
+        public Config(String bindAddress, int securePort, Path certificateFile, Path keyFile, ApiClient.Config api,
+                      Duration metricResolution, Duration certificatePoll, Clock clock) {
+            this(bindAddress, securePort, certificateFile, keyFile, api, metricResolution, certificatePoll, clock, null);
+        }
+
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(certificateFile, "certificateFile");
@@ -61,9 +70,19 @@ public final class MetricsServer implements AutoCloseable {
         }
 
         public Config withClock(Clock newClock) {
-            return new Config(bindAddress, securePort, certificateFile, keyFile, api, metricResolution, certificatePoll, newClock);
+            return new Config(bindAddress, securePort, certificateFile, keyFile, api, metricResolution, certificatePoll, newClock,
+                    frontProxy);
+        }
+
+        public Config withFrontProxy(FrontProxy newFrontProxy) {
+            return new Config(bindAddress, securePort, certificateFile, keyFile, api, metricResolution, certificatePoll, clock,
+                    newFrontProxy);
         }
     }
+
+    // Answered to anyone, as metrics-server's --authorization-always-allow-paths: probes carry no certificate.
+    private static final java.util.Set<String> HEALTH_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz");
+    private static final StatusDetails NO_DETAILS = new StatusDetails("", "", "", "", List.of(), 0);
 
     private final Config config;
     private final MetricsServerMetrics metrics = new MetricsServerMetrics();
@@ -84,7 +103,8 @@ public final class MetricsServer implements AutoCloseable {
      * @throws IllegalArgumentException when the certificate or key cannot be loaded
      */
     public synchronized InetSocketAddress start() throws InterruptedException {
-        certificate = new ServingCertificate(config.certificateFile(), config.keyFile(), config.certificatePoll(), metrics, config.clock());
+        certificate = new ServingCertificate(config.certificateFile(), config.keyFile(), config.certificatePoll(),
+                config.frontProxy() == null ? List.of() : config.frontProxy().clientAuthorities(), metrics, config.clock());
         try {
             client = new ApiClient(config.api());
             cluster = new ClusterState(client);
@@ -120,8 +140,17 @@ public final class MetricsServer implements AutoCloseable {
     MetricsResponse handle(MetricsRequest request) {
         long started = System.nanoTime();
         try {
-            log.debug("metrics-server: {} {} from user {}", request.method(), request.path(),
-                    request.user().isEmpty() ? "(none)" : request.user());
+            boolean health = HEALTH_PATHS.contains(request.path());
+            String user = request.user();
+            if (config.frontProxy() != null) {
+                user = config.frontProxy().user(request.client(), request.user()).orElse("");
+                if (user.isEmpty() && !health) {
+                    log.debug("metrics-server: {} {} refused: no front-proxy client certificate with an allowed name and a user "
+                            + "(client {})", request.method(), request.path(), request.client().isEmpty() ? "(none)" : request.client());
+                    return MetricsResponse.status(Status.failure(401, StatusReason.UNAUTHORIZED, "Unauthorized", NO_DETAILS));
+                }
+            }
+            log.debug("metrics-server: {} {} from user {}", request.method(), request.path(), user.isEmpty() ? "(none)" : user);
             return switch (request.path()) {
                 case "/healthz", "/livez" -> MetricsResponse.text(200, "ok");
                 case "/readyz" -> isReady() ? MetricsResponse.text(200, "ok")
@@ -142,7 +171,7 @@ public final class MetricsServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("metrics-server: {} {} failed (a bug)", request.method(), request.path(), e);
             return MetricsResponse.status(Status.failure(500, StatusReason.INTERNAL_ERROR,
-                    "Internal error occurred: " + e, new StatusDetails("", "", "", "", List.of(), 0)));
+                    "Internal error occurred: " + e, NO_DETAILS));
         }
     }
 

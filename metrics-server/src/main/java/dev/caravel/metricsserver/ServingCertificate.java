@@ -1,6 +1,7 @@
 package dev.caravel.metricsserver;
 
 import dev.caravel.tls.Pem;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -41,6 +42,7 @@ final class ServingCertificate implements AutoCloseable {
     private final Path keyFile;
     private final MetricsServerMetrics metrics;
     private final Clock clock;
+    private final List<X509Certificate> clientAuthorities;
     private final ScheduledExecutorService poller;
     private volatile Loaded current;
     private volatile Runnable onReload = () -> { };
@@ -56,7 +58,13 @@ final class ServingCertificate implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the files cannot be read or do not hold a matching pair
      */
-    ServingCertificate(Path certificateFile, Path keyFile, Duration pollInterval, MetricsServerMetrics metrics, Clock clock) {
+    /**
+     * @param clientAuthorities CAs whose client certificates are asked for (optional: a client may
+     *                          present none) and verified; empty to ask for none
+     */
+    ServingCertificate(Path certificateFile, Path keyFile, Duration pollInterval, List<X509Certificate> clientAuthorities,
+                       MetricsServerMetrics metrics, Clock clock) {
+        this.clientAuthorities = List.copyOf(clientAuthorities);
         this.certificateFile = certificateFile;
         this.keyFile = keyFile;
         this.metrics = metrics;
@@ -115,9 +123,12 @@ final class ServingCertificate implements AutoCloseable {
             PrivateKey key = Pem.privateKey(new String(keyBytes, java.nio.charset.StandardCharsets.US_ASCII));
             X509Certificate leaf = chain.getFirst();
             requireMatch(leaf, key);
-            SslContext context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                    .sslProvider(SslProvider.JDK)
-                    .build();
+            SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                    .sslProvider(SslProvider.JDK);
+            if (!clientAuthorities.isEmpty()) {
+                builder.clientAuth(ClientAuth.OPTIONAL).trustManager(clientAuthorities.toArray(X509Certificate[]::new));
+            }
+            SslContext context = builder.build();
             metrics.certificateLoaded(leaf);
             var notAfter = leaf.getNotAfter().toInstant();
             if (notAfter.isBefore(clock.instant())) {
