@@ -326,9 +326,15 @@ final class MetricsApi {
         return object;
     }
 
-    /** Go's time.Duration.String() for whole or fractional seconds: {@code 15s}, {@code 1m0s}, {@code 10.5s}. */
+    /** Go's time.Duration.String() to the millisecond: {@code 15s}, {@code 1m0s}, {@code 10.5s}, {@code 500ms}. */
     static String goDuration(Duration d) {
         long millis = d.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        if (millis < 1000) {
+            return millis + "ms";
+        }
         long minutes = millis / 60_000;
         long restMillis = millis % 60_000;
         String seconds = restMillis % 1000 == 0 ? Long.toString(restMillis / 1000)
