@@ -1,6 +1,9 @@
 package dev.caravel.metricsserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.informer.Informer;
 import java.time.Duration;
@@ -42,7 +45,7 @@ final class ClusterState implements AutoCloseable {
         podInformer = new Informer(client, "/api/v1/pods", "metrics-server", INFORMER_OPTIONS, new Informer.Handler() {
             @Override
             public void upserted(JsonNode pod) {
-                pods.put(key(pod), pod);
+                pods.put(key(pod), usageRelevant(pod));
             }
 
             @Override
@@ -81,6 +84,38 @@ final class ClusterState implements AutoCloseable {
 
     Optional<JsonNode> pod(String namespace, String name) {
         return Optional.ofNullable(pods.get(namespace + "/" + name));
+    }
+
+    /**
+     * What the metrics of a pod depend on, and nothing else: its identity and labels, its node and
+     * phase, its containers' names and resources. A full pod is several kilobytes (env, volumes,
+     * probes, managed fields); kept whole for 150,000 pods that is most of a gigabyte. The real
+     * metrics-server keeps only metadata for the same reason.
+     */
+    static JsonNode usageRelevant(JsonNode pod) {
+        ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        ObjectNode metadata = kept.putObject("metadata");
+        for (String field : new String[] {"name", "namespace", "uid", "labels"}) {
+            if (pod.path("metadata").has(field)) {
+                metadata.set(field, pod.path("metadata").get(field));
+            }
+        }
+        ObjectNode spec = kept.putObject("spec");
+        spec.put("nodeName", pod.path("spec").path("nodeName").asText(""));
+        for (String list : new String[] {"initContainers", "containers"}) {
+            ArrayNode containers = spec.putArray(list);
+            for (JsonNode container : pod.path("spec").path(list)) {
+                ObjectNode c = containers.addObject().put("name", container.path("name").asText());
+                if (container.has("restartPolicy")) {
+                    c.set("restartPolicy", container.get("restartPolicy"));
+                }
+                if (container.has("resources")) {
+                    c.set("resources", container.get("resources"));
+                }
+            }
+        }
+        kept.putObject("status").put("phase", pod.path("status").path("phase").asText(""));
+        return kept;
     }
 
     private static String name(JsonNode object) {
