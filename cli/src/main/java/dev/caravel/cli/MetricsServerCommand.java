@@ -42,7 +42,8 @@ final class MetricsServerCommand implements Callable<Integer> {
     private String context;
 
     @Option(names = "--bind-address", defaultValue = "127.0.0.1",
-            description = "Address to listen on; nothing here authenticates callers, so loopback unless told. Default: ${DEFAULT-VALUE}")
+            description = "Address to listen on; loopback by default, since callers are authenticated only with "
+                    + "--requestheader-client-ca-file. Default: ${DEFAULT-VALUE}")
     private String bindAddress;
 
     @Option(names = "--secure-port", defaultValue = "4443",
