@@ -36,8 +36,8 @@ import java.util.Map;
  * <p>Which objects have metrics, as a kubelet would report them: every node; every pod bound to a
  * node ({@code spec.nodeName}) and not finished ({@code Succeeded}, {@code Failed}). Caravel has no
  * kubelet to move a bound pod to Running, so bound stands for running. A pod or node the informers
- * do not know is a 404 of the core resource, as metrics-server's listers answer; one known but
- * without metrics is a 404 of {@code podmetrics.metrics.k8s.io} or {@code nodemetrics.metrics.k8s.io}.
+ * do not know is a 404 of the core resource, as metrics-server's listers answer; a pod known but
+ * without metrics is a 404 of {@code podmetrics.metrics.k8s.io} (every node has metrics here).
  */
 final class MetricsApi {
 
@@ -45,7 +45,6 @@ final class MetricsApi {
     static final String VERSION = "v1beta1";
     static final String GROUP_VERSION = GROUP + "/" + VERSION;
     private static final String VERSION_PATH = "/apis/" + GROUP_VERSION;
-    private static final GroupResource NODE_METRICS = new GroupResource(GROUP, "nodemetrics");
     private static final GroupResource POD_METRICS = new GroupResource(GROUP, "podmetrics");
     private static final StatusDetails NO_DETAILS = new StatusDetails("", "", "", "", List.of(), 0);
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
@@ -54,13 +53,15 @@ final class MetricsApi {
     private final SimulatedUsage usage;
     private final Clock clock;
     private final Duration resolution;
+    private final MetricsServerMetrics metrics;
     private final ObjectMapper mapper = new ObjectMapper();
 
     /**
      * @param resolution how often usage "is scraped": timestamps are multiples of it and the
      *                   window is its length, as metrics-server's {@code --metric-resolution} (15s)
      */
-    MetricsApi(ClusterState cluster, SimulatedUsage usage, Clock clock, Duration resolution) {
+    MetricsApi(ClusterState cluster, SimulatedUsage usage, Clock clock, Duration resolution, MetricsServerMetrics metrics) {
+        this.metrics = metrics;
         this.cluster = cluster;
         this.usage = usage;
         this.clock = clock;
@@ -239,10 +240,11 @@ final class MetricsApi {
 
     private ObjectNode nodeMetrics(JsonNode node, List<JsonNode> pods, Instant now, Instant sampled) {
         SimulatedUsage.NodeUsage use = usage.node(node, pods, sampled);
-        ObjectNode metrics = objectOf("NodeMetrics", node, now);
-        metrics.put("timestamp", RFC3339.format(sampled)).put("window", goDuration(resolution));
-        metrics.putObject("usage").put("cpu", Quantity.cpu(use.cpuNanocores())).put("memory", Quantity.memory(use.memoryBytes()));
-        return metrics;
+        served(now, sampled);
+        ObjectNode item = objectOf("NodeMetrics", node, now);
+        item.put("timestamp", RFC3339.format(sampled)).put("window", goDuration(resolution));
+        item.putObject("usage").put("cpu", Quantity.cpu(use.cpuNanocores())).put("memory", Quantity.memory(use.memoryBytes()));
+        return item;
     }
 
     // ---- pods ----
@@ -271,14 +273,15 @@ final class MetricsApi {
     }
 
     private ObjectNode podMetrics(JsonNode pod, Instant now, Instant sampled) {
-        ObjectNode metrics = objectOf("PodMetrics", pod, now);
-        metrics.put("timestamp", RFC3339.format(sampled)).put("window", goDuration(resolution));
-        ArrayNode containers = metrics.putArray("containers");
+        served(now, sampled);
+        ObjectNode item = objectOf("PodMetrics", pod, now);
+        item.put("timestamp", RFC3339.format(sampled)).put("window", goDuration(resolution));
+        ArrayNode containers = item.putArray("containers");
         for (SimulatedUsage.ContainerUsage c : usage.pod(pod, sampled)) {
             ObjectNode container = containers.addObject().put("name", c.name());
             container.putObject("usage").put("cpu", Quantity.cpu(c.cpuNanocores())).put("memory", Quantity.memory(c.memoryBytes()));
         }
-        return metrics;
+        return item;
     }
 
     /** Bound to a node and not finished: what a kubelet would be running and reporting. */
@@ -309,6 +312,11 @@ final class MetricsApi {
         ObjectNode list = mapper.createObjectNode().put("kind", kind).put("apiVersion", GROUP_VERSION);
         list.putObject("metadata");
         return list;
+    }
+
+    /** Counts an item served in the freshness histogram, as metrics-server does for each one. */
+    private void served(Instant now, Instant sampled) {
+        metrics.metricServed(Duration.between(sampled, now).toMillis() / 1000.0);
     }
 
     private ObjectNode objectOf(String kind, JsonNode source, Instant now) {

@@ -109,7 +109,7 @@ public final class MetricsServer implements AutoCloseable {
             client = new ApiClient(config.api());
             cluster = new ClusterState(client);
             cluster.start();
-            api = new MetricsApi(cluster, new SimulatedUsage(), config.clock(), config.metricResolution());
+            api = new MetricsApi(cluster, new SimulatedUsage(), config.clock(), config.metricResolution(), metrics);
             https = new HttpsServer(certificate::current, this::handle);
             address = https.start(config.bindAddress(), config.securePort());
             certificate.onReload(https::closeConnectionsAfterTheirRequests);
@@ -138,7 +138,6 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     MetricsResponse handle(MetricsRequest request) {
-        long started = System.nanoTime();
         try {
             boolean health = HEALTH_PATHS.contains(request.path());
             String user = request.user();
@@ -160,10 +159,7 @@ public final class MetricsServer implements AutoCloseable {
                     if (!MetricsApi.serves(request.path())) {
                         throw MetricsApi.notFound();
                     }
-                    MetricsResponse response = api.handle(request);
-                    metrics.requestServed(request.path().contains("/pods") ? "pods" : request.path().contains("/nodes") ? "nodes"
-                            : "discovery", System.nanoTime() - started);
-                    yield response;
+                    yield api.handle(request);
                 }
             };
         } catch (StatusException e) {

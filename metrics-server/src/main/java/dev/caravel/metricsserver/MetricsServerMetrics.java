@@ -20,8 +20,9 @@ import java.security.cert.X509Certificate;
  *       below zero the certificate has expired and the aggregator's APIService is failing (incident 1).</li>
  *   <li>{@code metrics_server_serving_certificate_reloads_total{result="success|failure"}}: loads of the
  *       certificate and key files, the first one included.</li>
- *   <li>{@code metrics_server_api_request_duration_seconds{resource}}: the time to answer a metrics
- *       request; the real metrics-server's name for its API latency.</li>
+ *   <li>{@code metrics_server_api_metric_freshness_seconds}: the age of each NodeMetrics or
+ *       PodMetrics served (request time minus its timestamp), with the real metrics-server's name
+ *       and buckets; here at most the metric resolution, since samples are computed, not scraped.</li>
  * </ul>
  */
 final class MetricsServerMetrics {
@@ -30,7 +31,7 @@ final class MetricsServerMetrics {
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
     private final Gauge certificateExpiry;
     private final Counter certificateReloads;
-    private final Histogram requestDuration;
+    private final Histogram freshness;
 
     MetricsServerMetrics() {
         certificateExpiry = Gauge.builder()
@@ -42,11 +43,11 @@ final class MetricsServerMetrics {
                 .help("Loads of the serving certificate and key files, by result.")
                 .labelNames("result")
                 .register(registry);
-        requestDuration = Histogram.builder()
-                .name("metrics_server_api_request_duration_seconds")
-                .help("The time to answer a request for node or pod metrics.")
-                .labelNames("resource")
-                .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5)
+        freshness = Histogram.builder()
+                .name("metrics_server_api_metric_freshness_seconds")
+                .help("Freshness of metrics exported")
+                // metrics-server's: 20 exponential buckets from 1s by a factor of 1.364.
+                .classicExponentialUpperBounds(1, 1.364, 20)
                 .register(registry);
     }
 
@@ -59,8 +60,8 @@ final class MetricsServerMetrics {
         certificateReloads.labelValues("failure").inc();
     }
 
-    void requestServed(String resource, long nanos) {
-        requestDuration.labelValues(resource).observe(nanos / 1e9);
+    void metricServed(double ageSeconds) {
+        freshness.observe(ageSeconds);
     }
 
     byte[] scrapeText() {

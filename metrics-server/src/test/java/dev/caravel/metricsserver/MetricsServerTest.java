@@ -276,6 +276,10 @@ class MetricsServerTest {
                 .isEqualTo(server.servingCertificate().getNotAfter().toInstant().getEpochSecond());
         assertThat(PrometheusText.value(metrics, "metrics_server_serving_certificate_reloads_total{result=\"success\"}"))
                 .isEqualTo(1);
+        assertThat(PrometheusText.value(metrics, "metrics_server_api_metric_freshness_seconds_count")).isPositive();
+        // A sample is at most one resolution old: every item falls in the buckets up to 15s.
+        assertThat(PrometheusText.bucketAtLeast(metrics, "metrics_server_api_metric_freshness_seconds", 15))
+                .isEqualTo(PrometheusText.value(metrics, "metrics_server_api_metric_freshness_seconds_count"));
     }
 
     private static boolean sleep() throws InterruptedException {
