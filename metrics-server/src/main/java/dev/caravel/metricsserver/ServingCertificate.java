@@ -46,9 +46,11 @@ final class ServingCertificate implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private volatile Loaded current;
     private volatile Runnable onReload = () -> { };
-    // The contents last tried, loaded or not; touched only by the poller thread after the first load.
+    // The contents last tried, loaded or not, and whether the files were unreadable at the last
+    // poll (logged once per streak, not every second); touched only by the poller after the first load.
     private byte[] lastCertificateBytes;
     private byte[] lastKeyBytes;
+    private boolean unreadable;
 
     private record Loaded(SslContext context, X509Certificate certificate) {
     }
@@ -56,11 +58,9 @@ final class ServingCertificate implements AutoCloseable {
     /**
      * Loads the pair now and starts polling it.
      *
-     * @throws IllegalArgumentException when the files cannot be read or do not hold a matching pair
-     */
-    /**
      * @param clientAuthorities CAs whose client certificates are asked for (optional: a client may
      *                          present none) and verified; empty to ask for none
+     * @throws IllegalArgumentException when the files cannot be read or do not hold a matching pair
      */
     ServingCertificate(Path certificateFile, Path keyFile, Duration pollInterval, List<X509Certificate> clientAuthorities,
                        MetricsServerMetrics metrics, Clock clock) {
@@ -75,7 +75,7 @@ final class ServingCertificate implements AutoCloseable {
         lastKeyBytes = keyBytes;
         current = load(certificateBytes, keyBytes);
         poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("metrics-server-certificate").unstarted(r));
-        poller.scheduleWithFixedDelay(this::reloadIfChanged, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code action} after each reload (not the first load), on the poller's thread. */
@@ -92,17 +92,30 @@ final class ServingCertificate implements AutoCloseable {
         return current.certificate();
     }
 
-    /** Reads both files and loads them if either changed; package-private so tests need not wait for the poller. */
-    void reloadIfChanged() {
+    /** One tick of the poller, which must survive anything: an exception would cancel its schedule. */
+    private void poll() {
+        try {
+            reloadIfChanged();
+        } catch (RuntimeException e) {
+            log.error("metrics-server: checking the serving certificate {} failed (a bug); checking again", certificateFile, e);
+        }
+    }
+
+    /** Reads both files and loads them if either changed. */
+    private void reloadIfChanged() {
         byte[] certificateBytes;
         byte[] keyBytes;
         try {
             certificateBytes = read(certificateFile);
             keyBytes = read(keyFile);
         } catch (IllegalArgumentException e) {
-            log.warn("metrics-server: cannot read the serving certificate, keeping the one in use: {}", e.getMessage());
+            if (!unreadable) {
+                log.warn("metrics-server: cannot read the serving certificate, keeping the one in use: {}", e.getMessage());
+            }
+            unreadable = true;
             return;
         }
+        unreadable = false;
         if (Arrays.equals(certificateBytes, lastCertificateBytes) && Arrays.equals(keyBytes, lastKeyBytes)) {
             return;
         }
