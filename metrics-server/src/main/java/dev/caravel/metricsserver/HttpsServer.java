@@ -28,6 +28,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -61,6 +62,7 @@ final class HttpsServer implements AutoCloseable {
     private final Function<MetricsRequest, MetricsResponse> handler;
     private final ChannelGroup connections = new DefaultChannelGroup("metrics-server-connections", GlobalEventExecutor.INSTANCE);
     private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("metrics-server-in-flight");
+    private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("metrics-server-last-answer");
     private static final AttributeKey<Boolean> CLOSE_WHEN_IDLE = AttributeKey.valueOf("metrics-server-close-when-idle");
     private Channel channel;
 
@@ -76,6 +78,7 @@ final class HttpsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.attr(IN_FLIGHT).set(new AtomicInteger());
+                        ch.attr(LAST_ANSWER).set(CompletableFuture.completedFuture(null));
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast("tls", sslContext.get().newHandler(ch.alloc()))
@@ -100,7 +103,10 @@ final class HttpsServer implements AutoCloseable {
             boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
             AtomicInteger inFlight = ctx.channel().attr(IN_FLIGHT).get();
             inFlight.incrementAndGet();
-            requests.execute(() -> {
+            // Answers in the order of the requests (HTTP/1.1 pipelining): each waits for the one before
+            // on its connection. Set here, on the connection's event loop, so the chain has one writer.
+            CompletableFuture<Void> previous = ctx.channel().attr(LAST_ANSWER).get();
+            ctx.channel().attr(LAST_ANSWER).set(previous.thenRunAsync(() -> {
                 MetricsResponse answer = handler.apply(metricsRequest);
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.valueOf(answer.code()), Unpooled.wrappedBuffer(answer.body()));
@@ -112,7 +118,7 @@ final class HttpsServer implements AutoCloseable {
                 if (!keepAlive || last) {
                     written.addListener(ChannelFutureListener.CLOSE);
                 }
-            });
+            }, requests));
         }
 
         /** The verified client certificate's common name, empty when the client presented none. */

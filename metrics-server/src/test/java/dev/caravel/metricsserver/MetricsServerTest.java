@@ -267,6 +267,26 @@ class MetricsServerTest {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        URI url = URI.create(server.url());
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TlsContexts.client(List.of(authority.certificate()), null, null)
+                .getSocketFactory().createSocket(url.getHost(), url.getPort())) {
+            String requests = "GET /apis/metrics.k8s.io/v1beta1/pods HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /apis/metrics.k8s.io/v1beta1/nodes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int pods = answers.indexOf("\"kind\":\"PodMetricsList\"");
+            int ok = answers.indexOf("\r\n\r\nok");
+            int nodes = answers.indexOf("\"kind\":\"NodeMetricsList\"");
+            assertThat(pods).isNotNegative();
+            assertThat(ok).isGreaterThan(pods);
+            assertThat(nodes).isGreaterThan(ok);
+        }
+    }
+
+    @Test
     void healthReadinessAndPrometheusMetricsAreServed() throws Exception {
         assertThat(request("GET", "/healthz").body()).isEqualTo("ok");
         assertThat(request("GET", "/livez").statusCode()).isEqualTo(200);
