@@ -5,14 +5,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A duration flag written as Go writes one ({@code 30s}, {@code 1m30s}, {@code 500ms}, {@code 0}), as kube-apiserver's flags take it. */
-final class GoDuration {
+public final class GoDuration {
 
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     private GoDuration() {
     }
 
-    static Duration parse(String flag, String text) {
+    /** @throws IllegalArgumentException naming {@code flag} when {@code text} is not a Go duration */
+    public static Duration parse(String flag, String text) {
         if (text.equals("0")) {
             return Duration.ZERO;
         }

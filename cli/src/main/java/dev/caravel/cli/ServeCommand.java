@@ -65,6 +65,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Do not run the controllers (namespace deletion, default service accounts, the end of pods' grace periods, garbage collection) in this process; run them elsewhere or not at all.")
     private boolean noControllers;
 
+    @picocli.CommandLine.Mixin
+    private NamespaceControllerFlags namespaceFlags = new NamespaceControllerFlags();
+
     /** Whether consistent lists are served from the watch cache, as the options say. */
     boolean consistentListFromCache() {
         return consistentListFromCache;
@@ -74,8 +77,10 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Flags and files first: a bad policy stops the server before it opens the store or binds.
         AuditConfig auditConfig;
+        NamespaceController.Options namespaceOptions;
         try {
             auditConfig = audit.toConfig();
+            namespaceOptions = namespaceFlags.options();
         } catch (IllegalArgumentException | dev.caravel.audit.policy.InvalidAuditPolicyException e) {
             spec.commandLine().getErr().println("caravel serve: " + e.getMessage());
             return 1;
@@ -112,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         GarbageCollector garbageCollector = null;
         if (!noControllers) {
             controllerClient = new ApiClient(ApiClient.Config.of(server.url()));
-            namespaceController = new NamespaceController(controllerClient);
+            namespaceController = new NamespaceController(controllerClient, namespaceOptions);
             namespaceController.start();
             serviceAccountController = new ServiceAccountController(controllerClient);
             serviceAccountController.start();

@@ -54,11 +54,13 @@ final class PackagedServer {
         }
     }
 
-    static PackagedServer start(Path dataDir, int port) throws Exception {
+    static PackagedServer start(Path dataDir, int port, String... moreServeFlags) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Files.createTempFile(dataDir.getParent(), "caravel-", ".log");
-        Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar().toString(),
-                "serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)))
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar().toString(),
+                "serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+        command.addAll(List.of(moreServeFlags));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -97,35 +97,109 @@ public final class ApiClient implements AutoCloseable {
 
     // ---- discovery ----
 
+    /** Aggregated discovery (one document for /api, one for /apis) when the server has it, else the legacy documents. */
+    static final String DISCOVERY_ACCEPT = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+
     /**
-     * Discovers every group version (the core one and each group's preferred version) and their
-     * resources. A group version that fails to answer is recorded in {@link Discovery#failures()};
-     * the others are still returned. Only a failure of {@code /api} or {@code /apis} themselves throws.
+     * Discovers every group version and its resources, as client-go's ServerPreferredResources
+     * does: aggregated discovery (apidiscovery.k8s.io/v2) when the server answers with it, where a
+     * version marked {@code freshness: Stale} fails with "stale GroupVersion discovery: GV";
+     * otherwise {@code /api}, {@code /apis} and then every version of every group, where a version
+     * whose document does not come fails with the server's message. Each group/resource is kept
+     * once, in the group's preferred version when that version serves it, else in the first version
+     * that does. The versions that failed are in {@link Discovery#failures()}, the others are still
+     * returned; only a failure of {@code /api} or {@code /apis} themselves throws.
      */
     public Discovery discover() throws IOException, InterruptedException {
-        List<GroupVersion> groupVersions = new ArrayList<>();
-        for (JsonNode v : get("/api").path("versions")) {
-            groupVersions.add(new GroupVersion("", v.asText()));
+        PreferredResources found = new PreferredResources();
+        JsonNode core = send(request("/api").setHeader("Accept", DISCOVERY_ACCEPT).GET());
+        if (isAggregated(core)) {
+            found.addAggregated(core);
+        } else {
+            List<String> versions = new ArrayList<>();
+            core.path("versions").forEach(v -> versions.add(v.asText()));
+            found.addLegacyGroup("", versions, versions.isEmpty() ? "" : versions.get(0));
         }
-        for (JsonNode group : get("/apis").path("groups")) {
-            String preferred = group.path("preferredVersion").path("groupVersion").asText("");
-            if (preferred.isEmpty() && group.path("versions").size() > 0) {
-                preferred = group.path("versions").get(0).path("groupVersion").asText();
-            }
-            if (!preferred.isEmpty()) {
-                groupVersions.add(GroupVersion.parse(preferred));
-            }
-        }
-        List<ApiResource> resources = new ArrayList<>();
-        Map<GroupVersion, String> failures = new LinkedHashMap<>();
-        for (GroupVersion gv : groupVersions) {
-            try {
-                resources.addAll(resourcesOf(gv));
-            } catch (IOException e) {
-                failures.put(gv, e.getMessage());
+        JsonNode groups = send(request("/apis").setHeader("Accept", DISCOVERY_ACCEPT).GET());
+        if (isAggregated(groups)) {
+            found.addAggregated(groups);
+        } else {
+            for (JsonNode group : groups.path("groups")) {
+                List<String> versions = new ArrayList<>();
+                group.path("versions").forEach(v -> versions.add(v.path("version").asText()));
+                String preferred = group.path("preferredVersion").path("version").asText(versions.isEmpty() ? "" : versions.get(0));
+                found.addLegacyGroup(group.path("name").asText(), versions, preferred);
             }
         }
-        return new Discovery(resources, failures);
+        return found.discovery();
+    }
+
+    private static boolean isAggregated(JsonNode document) {
+        return "APIGroupDiscoveryList".equals(document.path("kind").asText());
+    }
+
+    /** Collects group versions in discovery's order and keeps each group/resource once (ServerPreferredResources' rule). */
+    private final class PreferredResources {
+        private final Map<String, ApiResource> byGroupResource = new LinkedHashMap<>();
+        private final Map<GroupVersion, String> failures = new LinkedHashMap<>();
+        private final List<String> unparsable = new ArrayList<>();
+
+        void addLegacyGroup(String group, List<String> versions, String preferred) throws InterruptedException {
+            for (String version : versions) {
+                GroupVersion gv = new GroupVersion(group, version);
+                try {
+                    add(gv, preferred, resourcesOf(gv));
+                } catch (ApiException e) {
+                    failures.put(gv, e.statusMessage());
+                } catch (IOException e) {
+                    failures.put(gv, String.valueOf(e.getMessage()));
+                }
+            }
+        }
+
+        void addAggregated(JsonNode list) {
+            for (JsonNode item : list.path("items")) {
+                String group = item.path("metadata").path("name").asText("");
+                JsonNode versions = item.path("versions");
+                // the versions come in the server's order of preference: the first is the preferred one
+                String preferred = versions.size() > 0 ? versions.get(0).path("version").asText() : "";
+                for (JsonNode version : versions) {
+                    GroupVersion gv = new GroupVersion(group, version.path("version").asText());
+                    if ("Stale".equals(version.path("freshness").asText())) {
+                        failures.put(gv, "stale GroupVersion discovery: " + gv);
+                        continue;
+                    }
+                    List<ApiResource> resources = new ArrayList<>();
+                    for (JsonNode r : version.path("resources")) {
+                        Set<String> verbs = new LinkedHashSet<>();
+                        r.path("verbs").forEach(v -> verbs.add(v.asText()));
+                        resources.add(new ApiResource(gv, r.path("resource").asText(), r.path("responseKind").path("kind").asText(),
+                                "Namespaced".equals(r.path("scope").asText()), Set.copyOf(verbs)));
+                    }
+                    add(gv, preferred, resources);
+                }
+            }
+        }
+
+        private void add(GroupVersion gv, String preferred, List<ApiResource> resources) {
+            if (gv.toString().chars().filter(c -> c == '/').count() > 1) {
+                unparsable.add(gv.toString());
+            }
+            for (ApiResource resource : resources) {
+                if (resource.name().isEmpty()) {
+                    continue;
+                }
+                String key = resource.groupResource();
+                if (byGroupResource.containsKey(key) && !gv.version().equals(preferred)) {
+                    continue; // only the preferred version replaces one already found
+                }
+                byGroupResource.put(key, resource);
+            }
+        }
+
+        Discovery discovery() {
+            return new Discovery(new ArrayList<>(byGroupResource.values()), failures, unparsable);
+        }
     }
 
     /** The resources of one group version (its APIResourceList), subresources left out. */
@@ -274,11 +348,30 @@ public final class ApiClient implements AutoCloseable {
             if (status != null && "Status".equals(status.path("kind").asText())) {
                 reason = status.path("reason").asText("");
                 message = status.path("message").asText(message);
+            } else {
+                message = genericMessage(code, message);
             }
         } catch (IOException notJson) {
-            // keep the raw body as the message
+            message = genericMessage(code, message);
         }
         return new ApiException(code, reason, message);
+    }
+
+    /** client-go's words for an error whose body is not a Status (a proxy's or a load balancer's page). */
+    private static String genericMessage(int code, String body) {
+        return switch (code) {
+            case 503 -> "the server is currently unable to handle the request";
+            case 404 -> "the server could not find the requested resource";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 500 -> "an error on the server (\"" + body.strip() + "\") has prevented the request from succeeding";
+            default -> body;
+        };
+    }
+
+    /** A name as one path segment (percent-encoded). */
+    public static String pathSegment(String s) {
+        return encode(s);
     }
 
     static String segment(String s) {

@@ -7,11 +7,21 @@ public final class ApiException extends IOException {
 
     private final int code;
     private final String reason;
+    private final String statusMessage;
 
     public ApiException(int code, String reason, String message) {
         super(code + " " + reason + ": " + message);
         this.code = code;
         this.reason = reason;
+        this.statusMessage = message;
+    }
+
+    /**
+     * The Status message alone, as client-go's StatusError prints it ("the server is currently
+     * unable to handle the request"): what Kubernetes puts in conditions and discovery errors.
+     */
+    public String statusMessage() {
+        return statusMessage;
     }
 
     public int code() {
