@@ -1,9 +1,12 @@
 package dev.caravel.apiserver.discovery;
 
 import dev.caravel.apiserver.resource.ApiGroup;
+import dev.caravel.apiserver.resource.GroupVersion;
+import dev.caravel.apiserver.resource.VersionPriority;
 import dev.caravel.apiserver.resource.ResourceCatalogue;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,7 @@ public final class DiscoveryDocuments {
 
     private final ResourceCatalogue catalogue;
     private final String serverAddress;
+    private final AggregatedGroupVersions aggregated;
     private volatile Built built;
 
     /**
@@ -41,8 +45,14 @@ public final class DiscoveryDocuments {
      *                      {@code /api} reports in {@code serverAddressByClientCIDRs}
      */
     public DiscoveryDocuments(ResourceCatalogue catalogue, String serverAddress) {
+        this(catalogue, serverAddress, AggregatedGroupVersions.NONE);
+    }
+
+    /** Discovery of the server's resources and of the group-versions {@code aggregated} names. */
+    public DiscoveryDocuments(ResourceCatalogue catalogue, String serverAddress, AggregatedGroupVersions aggregated) {
         this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
         this.serverAddress = Objects.requireNonNull(serverAddress, "serverAddress");
+        this.aggregated = Objects.requireNonNull(aggregated, "aggregated");
     }
 
     /**
@@ -81,42 +91,115 @@ public final class DiscoveryDocuments {
 
     private Built current() {
         ResourceCatalogue.Snapshot snapshot = catalogue.snapshot();
+        // Read before the remote group-versions: a change between the two reads rebuilds again.
+        long aggregatedGeneration = aggregated.generation();
         Built b = built;
-        if (b == null || b.generation != snapshot.generation()) {
+        if (b == null || b.generation != snapshot.generation() || b.aggregatedGeneration != aggregatedGeneration) {
             // Two threads may both build after a change; they build the same bytes, and the
             // last one kept is as good as the first.
-            b = build(snapshot);
+            b = build(snapshot, aggregatedGeneration);
             built = b;
         }
         return b;
     }
 
-    private Built build(ResourceCatalogue.Snapshot snapshot) {
+    private Built build(ResourceCatalogue.Snapshot snapshot, long aggregatedGeneration) {
         Map<String, ServedDocument> legacy = new HashMap<>();
         List<String> coreVersions = new ArrayList<>();
-        List<ApiGroup> core = new ArrayList<>();
-        List<ApiGroup> named = new ArrayList<>();
+        List<DiscoveredGroup> core = new ArrayList<>();
         for (ApiGroup g : snapshot.groups()) {
             if (g.name().isEmpty()) {
-                core.add(g);
+                core.add(DiscoveredGroup.local(g));
                 g.versions().forEach(v -> coreVersions.add(v.groupVersion().version()));
-            } else {
-                named.add(g);
-                legacy.put("/apis/" + g.name(), json(DiscoveryJson.apiGroup(g), Map.of()));
             }
             for (ApiGroup.Version v : g.versions()) {
                 legacy.put("/" + v.groupVersion().pathPrefix(), json(DiscoveryJson.apiResourceList(v), Map.of()));
             }
         }
+        List<DiscoveredGroup> named = mergeRemote(snapshot);
+        for (DiscoveredGroup g : named) {
+            legacy.put("/apis/" + g.name(), json(DiscoveryJson.apiGroup(g), Map.of()));
+        }
         legacy.put("/api", json(DiscoveryJson.apiVersions(coreVersions, serverAddress), VARY_ACCEPT));
-        legacy.put("/apis", json(DiscoveryJson.apiGroupList(snapshot.groups()), VARY_ACCEPT));
-        return new Built(snapshot.generation(), Map.copyOf(legacy),
+        legacy.put("/apis", json(DiscoveryJson.apiGroupList(named), VARY_ACCEPT));
+        return new Built(snapshot.generation(), aggregatedGeneration, Map.copyOf(legacy),
                 aggregated(DiscoveryFormat.AGGREGATED_V2, core, named),
                 aggregated(DiscoveryFormat.AGGREGATED_V2BETA1, core, named));
     }
 
-    private static Map<String, ServedDocument> aggregated(DiscoveryFormat format, List<ApiGroup> core,
-            List<ApiGroup> named) {
+    /**
+     * The named groups, the server's own in the catalogue's order (kube-aggregator's priorities)
+     * with the backends' group-versions merged in as kube-aggregator orders APIServices: groups by
+     * their highest groupPriorityMinimum, then by name; versions by versionPriority, then by
+     * Kubernetes' version order. A backend's version of a group the server serves joins that group.
+     */
+    private List<DiscoveredGroup> mergeRemote(ResourceCatalogue.Snapshot snapshot) {
+        List<AggregatedGroupVersions.Remote> remotes = aggregated.remoteGroupVersions();
+        List<DiscoveredGroup> groups = new ArrayList<>();
+        Map<String, Integer> groupPriority = new HashMap<>();
+        for (ApiGroup g : snapshot.groups()) {
+            if (!g.name().isEmpty()) {
+                groups.add(DiscoveredGroup.local(g));
+                int best = 0;
+                for (ApiGroup.Version v : g.versions()) {
+                    best = Math.max(best, aggregated.localPriority(v.groupVersion()).group());
+                }
+                groupPriority.put(g.name(), best);
+            }
+        }
+        if (remotes.isEmpty()) {
+            return groups;
+        }
+        Map<String, List<AggregatedGroupVersions.Remote>> remoteByGroup = new java.util.TreeMap<>();
+        for (AggregatedGroupVersions.Remote r : remotes) {
+            if (!r.groupVersion().group().isEmpty()) {
+                remoteByGroup.computeIfAbsent(r.groupVersion().group(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (Map.Entry<String, List<AggregatedGroupVersions.Remote>> e : remoteByGroup.entrySet()) {
+            String name = e.getKey();
+            int index = -1;
+            for (int i = 0; i < groups.size(); i++) {
+                if (groups.get(i).name().equals(name)) {
+                    index = i;
+                }
+            }
+            List<DiscoveredGroup.Version> versions = new ArrayList<>();
+            Map<GroupVersion, Integer> versionPriority = new HashMap<>();
+            int best = 0;
+            if (index >= 0) {
+                for (DiscoveredGroup.Version v : groups.get(index).versions()) {
+                    versions.add(v);
+                    versionPriority.put(v.groupVersion(), aggregated.localPriority(v.groupVersion()).version());
+                }
+                best = groupPriority.get(name);
+                groups.remove(index);
+            }
+            for (AggregatedGroupVersions.Remote r : e.getValue()) {
+                versions.removeIf(v -> v.groupVersion().equals(r.groupVersion()));
+                versions.add(new DiscoveredGroup.Version(r.groupVersion(), null, r));
+                versionPriority.put(r.groupVersion(), r.priority().version());
+                best = Math.max(best, r.priority().group());
+            }
+            versions.sort(Comparator.comparingInt((DiscoveredGroup.Version v) -> -versionPriority.get(v.groupVersion()))
+                    .thenComparing(v -> v.groupVersion().version(), VersionPriority.ORDER));
+            DiscoveredGroup merged = new DiscoveredGroup(name, versions);
+            int at = groups.size();
+            for (int i = 0; i < groups.size(); i++) {
+                int other = groupPriority.getOrDefault(groups.get(i).name(), 0);
+                if (other < best || (other == best && groups.get(i).name().compareTo(name) > 0)) {
+                    at = i;
+                    break;
+                }
+            }
+            groups.add(at, merged);
+            groupPriority.put(name, best);
+        }
+        return groups;
+    }
+
+    private static Map<String, ServedDocument> aggregated(DiscoveryFormat format, List<DiscoveredGroup> core,
+            List<DiscoveredGroup> named) {
         String apiVersion = format.apiVersion().orElseThrow();
         return Map.of(
                 "/api", ServedDocument.json(format.contentType(),
@@ -130,7 +213,7 @@ public final class DiscoveryDocuments {
     }
 
     /** The documents of one catalogue generation, by path. */
-    private record Built(long generation, Map<String, ServedDocument> legacy,
+    private record Built(long generation, long aggregatedGeneration, Map<String, ServedDocument> legacy,
             Map<String, ServedDocument> aggregatedV2, Map<String, ServedDocument> aggregatedV2beta1) {
     }
 }

@@ -43,12 +43,12 @@ final class DiscoveryJson {
     }
 
     /** {@code /apis}: APIGroupList of every group but core. */
-    static ObjectNode apiGroupList(List<ApiGroup> groups) {
+    static ObjectNode apiGroupList(List<DiscoveredGroup> groups) {
         ObjectNode doc = NODES.objectNode();
         doc.put("kind", "APIGroupList");
         doc.put("apiVersion", "v1");
         ArrayNode items = doc.putArray("groups");
-        for (ApiGroup g : groups) {
+        for (DiscoveredGroup g : groups) {
             if (!g.name().isEmpty()) {
                 items.add(groupBody(NODES.objectNode(), g));
             }
@@ -57,20 +57,20 @@ final class DiscoveryJson {
     }
 
     /** {@code /apis/{group}}: APIGroup. */
-    static ObjectNode apiGroup(ApiGroup group) {
+    static ObjectNode apiGroup(DiscoveredGroup group) {
         ObjectNode doc = NODES.objectNode();
         doc.put("kind", "APIGroup");
         doc.put("apiVersion", "v1");
         return groupBody(doc, group);
     }
 
-    private static ObjectNode groupBody(ObjectNode node, ApiGroup group) {
+    private static ObjectNode groupBody(ObjectNode node, DiscoveredGroup group) {
         node.put("name", group.name());
         ArrayNode versions = node.putArray("versions");
-        for (ApiGroup.Version v : group.versions()) {
+        for (DiscoveredGroup.Version v : group.versions()) {
             versions.add(groupVersionForDiscovery(v.groupVersion()));
         }
-        node.set("preferredVersion", groupVersionForDiscovery(group.preferredVersion().groupVersion()));
+        node.set("preferredVersion", groupVersionForDiscovery(group.versions().get(0).groupVersion()));
         return node;
     }
 
@@ -126,13 +126,13 @@ final class DiscoveryJson {
     }
 
     /** {@code /api} or {@code /apis} aggregated: APIGroupDiscoveryList. */
-    static ObjectNode apiGroupDiscoveryList(String apiVersion, List<ApiGroup> groups) {
+    static ObjectNode apiGroupDiscoveryList(String apiVersion, List<DiscoveredGroup> groups) {
         ObjectNode doc = NODES.objectNode();
         doc.put("kind", "APIGroupDiscoveryList");
         doc.put("apiVersion", apiVersion);
         doc.putObject("metadata");
         ArrayNode items = doc.putArray("items");
-        for (ApiGroup g : groups) {
+        for (DiscoveredGroup g : groups) {
             ObjectNode item = items.addObject();
             ObjectNode metadata = item.putObject("metadata");
             if (!g.name().isEmpty()) {
@@ -140,17 +140,79 @@ final class DiscoveryJson {
             }
             metadata.putNull("creationTimestamp");
             ArrayNode versions = item.putArray("versions");
-            for (ApiGroup.Version v : g.versions()) {
+            for (DiscoveredGroup.Version v : g.versions()) {
                 ObjectNode version = versions.addObject();
                 version.put("version", v.groupVersion().version());
-                ArrayNode resources = version.putArray("resources");
-                for (ResourceDefinition r : v.resources()) {
-                    resources.add(resourceDiscovery(r));
+                if (v.local() != null) {
+                    ArrayNode resources = version.putArray("resources");
+                    for (ResourceDefinition r : v.local().resources()) {
+                        resources.add(resourceDiscovery(r));
+                    }
+                    version.put("freshness", "Current");
+                } else {
+                    remoteVersion(version, v.remote());
                 }
-                version.put("freshness", "Current");
             }
         }
         return doc;
+    }
+
+    /**
+     * A backend's version: its APIResourceList turned into aggregated form as Kubernetes converts
+     * a legacy document (a {@code pods/log} entry becomes a subresource of {@code pods}), marked
+     * Stale when the backend did not answer its last fetch. A stale version keeps the resources
+     * of its last answer, or has none, as kube-aggregator shows it.
+     */
+    private static void remoteVersion(ObjectNode version, AggregatedGroupVersions.Remote remote) {
+        List<ObjectNode> parents = new ArrayList<>();
+        java.util.Map<String, ObjectNode> byName = new java.util.HashMap<>();
+        remote.resourceList().ifPresent(list -> {
+            for (com.fasterxml.jackson.databind.JsonNode r : list.path("resources")) {
+                String name = r.path("name").asText();
+                int slash = name.indexOf('/');
+                if (slash < 0) {
+                    ObjectNode node = NODES.objectNode();
+                    node.put("resource", name);
+                    node.set("responseKind", kind(r.path("group").asText(""), r.path("version").asText(""),
+                            r.path("kind").asText("")));
+                    node.put("scope", r.path("namespaced").asBoolean() ? "Namespaced" : "Cluster");
+                    node.put("singularResource", r.path("singularName").asText(""));
+                    copyStrings(node, "verbs", r.path("verbs"), true);
+                    copyStrings(node, "shortNames", r.path("shortNames"), false);
+                    copyStrings(node, "categories", r.path("categories"), false);
+                    parents.add(node);
+                    byName.put(name, node);
+                }
+            }
+            for (com.fasterxml.jackson.databind.JsonNode r : list.path("resources")) {
+                String name = r.path("name").asText();
+                int slash = name.indexOf('/');
+                ObjectNode parent = slash < 0 ? null : byName.get(name.substring(0, slash));
+                if (parent != null) {
+                    ObjectNode sub = parent.withArray("subresources").addObject();
+                    sub.put("subresource", name.substring(slash + 1));
+                    sub.set("responseKind", kind(r.path("group").asText(""), r.path("version").asText(""),
+                            r.path("kind").asText("")));
+                    copyStrings(sub, "verbs", r.path("verbs"), true);
+                }
+            }
+        });
+        if (!parents.isEmpty()) {
+            version.putArray("resources").addAll(parents);
+        }
+        version.put("freshness", remote.stale() ? "Stale" : "Current");
+    }
+
+    private static void copyStrings(ObjectNode node, String name, com.fasterxml.jackson.databind.JsonNode values,
+            boolean always) {
+        if (!values.isArray() || values.isEmpty()) {
+            if (always) {
+                node.putArray(name);
+            }
+            return;
+        }
+        ArrayNode array = node.putArray(name);
+        values.forEach(v -> array.add(v.asText()));
     }
 
     private static ObjectNode resourceDiscovery(ResourceDefinition r) {

@@ -65,6 +65,7 @@ public final class OpenApiDocuments {
     private final ResourceCatalogue catalogue;
     private final SchemaCatalogue schemas;
     private final String serverVersion;
+    private final PublishedSchemas published;
     /** The v2 document's paths and shared parameters, parsed once; never changed after. */
     private volatile JsonNode v2Paths;
     private volatile JsonNode v2Parameters;
@@ -84,9 +85,43 @@ public final class OpenApiDocuments {
      *                      written as the documents' {@code info.version}
      */
     public OpenApiDocuments(ResourceCatalogue catalogue, SchemaCatalogue schemas, String serverVersion) {
+        this(catalogue, schemas, serverVersion, PublishedSchemas.NONE);
+    }
+
+    /**
+     * @param published the documents of group-versions Kubernetes' document does not have
+     *                  (custom resources), asked again at each catalogue generation
+     */
+    public OpenApiDocuments(ResourceCatalogue catalogue, SchemaCatalogue schemas, String serverVersion,
+                            PublishedSchemas published) {
         this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
         this.schemas = Objects.requireNonNull(schemas, "schemas");
         this.serverVersion = Objects.requireNonNull(serverVersion, "serverVersion");
+        this.published = Objects.requireNonNull(published, "published");
+    }
+
+    /**
+     * The OpenAPI of resources outside Kubernetes' document: CustomResourceDefinitions' versions.
+     * Whoever changes what they say changes the catalogue too (puts the resource again), so the
+     * documents are rebuilt.
+     */
+    public interface PublishedSchemas {
+        PublishedSchemas NONE = new PublishedSchemas() {
+            @Override
+            public Optional<ObjectNode> v3Document(GroupVersion groupVersion, String serverVersion) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void addToV2(ObjectNode paths, ObjectNode definitions) {
+            }
+        };
+
+        /** The whole OpenAPI 3.0 document of a group-version, or empty when it is not one of these. */
+        Optional<ObjectNode> v3Document(GroupVersion groupVersion, String serverVersion);
+
+        /** Adds these resources' paths and definitions to the v2 document. */
+        void addToV2(ObjectNode paths, ObjectNode definitions);
     }
 
     /**
@@ -119,6 +154,15 @@ public final class OpenApiDocuments {
             return Optional.of(doc.withHeaders(Map.of("Cache-Control", "public, immutable")));
         }
         return Optional.of(doc.withHeaders(Map.of("Cache-Control", "no-cache, private")));
+    }
+
+    /**
+     * The v3 schemas of the Kubernetes definitions {@code node} refers to with
+     * {@code #/components/schemas/} references, and of those they refer to: what a document
+     * written outside Kubernetes' one (a custom resource's) must carry along.
+     */
+    public static ObjectNode kubernetesSchemasReachableFrom(JsonNode node, SchemaCatalogue catalogue) {
+        return OpenApiV3Conversion.kubernetesSchemasReachableFrom(node, catalogue);
     }
 
     /** The v3 index: every served group-version's document path, with its hash. */
@@ -195,7 +239,16 @@ public final class OpenApiDocuments {
             for (ApiGroup.Version v : g.versions()) {
                 GroupVersion gv = v.groupVersion();
                 if (!hasV2Paths(gv)) {
-                    continue; // a CRD's group-version: its schema is not in Kubernetes' document
+                    // a CRD's group-version: its schema is not in Kubernetes' document
+                    Optional<ObjectNode> custom = published.v3Document(gv, serverVersion);
+                    if (custom.isPresent()) {
+                        ServedDocument document = ServedDocument.json(JSON, custom.get(), Map.of());
+                        String etag = document.etag();
+                        byPath.put(gv.pathPrefix(), document);
+                        paths.putObject(gv.pathPrefix()).put("serverRelativeURL",
+                                V3_PREFIX + gv.pathPrefix() + "?hash=" + etag.substring(1, etag.length() - 1));
+                    }
+                    continue;
                 }
                 GroupVersionDocument cached = documents.get(gv);
                 if (cached == null || !cached.resources().equals(v.resources())) {
@@ -292,7 +345,9 @@ public final class OpenApiDocuments {
                 paths.set(path, withoutUnspokenMediaTypes(e.getValue().deepCopy()));
             }
         }
-        doc.set("definitions", schemas.section("definitions").orElseGet(NODES::objectNode));
+        JsonNode definitions = schemas.section("definitions").orElseGet(NODES::objectNode);
+        published.addToV2(paths, (ObjectNode) definitions);
+        doc.set("definitions", definitions);
         doc.set("parameters", parameters().deepCopy());
         schemas.section("securityDefinitions").ifPresent(s -> doc.set("securityDefinitions", s));
         schemas.section("security").ifPresent(s -> doc.set("security", s));

@@ -276,6 +276,15 @@ final class OpenApiV3Conversion {
         return schemas;
     }
 
+    /**
+     * The v3 schemas of the Kubernetes definitions (ObjectMeta, ListMeta...) that {@code node}, a
+     * v3 schema written outside Kubernetes' document (a custom resource's), refers to with
+     * {@code #/components/schemas/} references, and those they refer to.
+     */
+    static ObjectNode kubernetesSchemasReachableFrom(JsonNode node, dev.caravel.apiserver.schema.SchemaCatalogue catalogue) {
+        return reachableSchemas(node, name -> catalogue.definition(name).map(s -> (JsonNode) s.json()));
+    }
+
     private static void collectRefs(JsonNode node, Deque<String> into) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

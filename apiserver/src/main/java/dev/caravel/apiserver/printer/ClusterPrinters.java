@@ -48,6 +48,31 @@ final class ClusterPrinters {
                 });
     }
 
+    /**
+     * kube-aggregator's table: SERVICE is namespace/name, or Local for a group the server itself
+     * serves; AVAILABLE is the Available condition's status, with its reason when False.
+     */
+    static ResourcePrinter apiServices() {
+        return new ResourcePrinter(
+                List.of(TableColumn.objectName(),
+                        TableColumn.string("Service", "The reference to the service that hosts this API endpoint."),
+                        TableColumn.string("Available", "Whether this service is available."),
+                        TableColumn.age()),
+                (o, now) -> {
+                    JsonNode service = at(o, "spec", "service");
+                    String serviceText = service.isMissingNode() || service.isNull()
+                            ? "Local" : text(service, "namespace") + "/" + text(service, "name");
+                    String available = "Unknown";
+                    for (JsonNode condition : elements(o, "status", "conditions")) {
+                        if (text(condition, "type").equals("Available")) {
+                            String status = text(condition, "status");
+                            available = status.equals("False") ? status + " (" + text(condition, "reason") + ")" : status;
+                        }
+                    }
+                    return List.of(name(o), serviceText, available, age(o, now));
+                });
+    }
+
     static ResourcePrinter leases() {
         return new ResourcePrinter(
                 List.of(TableColumn.objectName(), TableColumn.string("Holder", "Who holds the lease."), TableColumn.age()),

@@ -89,6 +89,7 @@ public final class ResourcePrinters {
         p.put(new GroupResource("coordination.k8s.io", "leases"), ClusterPrinters.leases());
         p.put(new GroupResource("events.k8s.io", "events"), CorePrinters.events(CorePrinters.EventFields.EVENTS_API));
         p.put(new GroupResource("discovery.k8s.io", "endpointslices"), ClusterPrinters.endpointSlices());
+        p.put(new GroupResource("apiregistration.k8s.io", "apiservices"), ClusterPrinters.apiServices());
         p.put(new GroupResource("policy", "poddisruptionbudgets"), ClusterPrinters.podDisruptionBudgets());
         p.put(new GroupResource("networking.k8s.io", "ingresses"), ClusterPrinters.ingresses());
         p.put(new GroupResource("networking.k8s.io", "networkpolicies"), ClusterPrinters.networkPolicies());

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -33,10 +35,35 @@ public final class TablePrinter {
 
     private final ResourcePrinters printers;
     private final Clock clock;
+    /** Printers of resources that come and go (custom resources' printer columns), asked first. */
+    private final BiFunction<GroupResource, String, Optional<ResourcePrinter>> custom;
 
     public TablePrinter(ResourcePrinters printers, Clock clock) {
+        this(printers, clock, (resource, apiVersion) -> Optional.empty());
+    }
+
+    private TablePrinter(ResourcePrinters printers, Clock clock,
+                         BiFunction<GroupResource, String, Optional<ResourcePrinter>> custom) {
         this.printers = Objects.requireNonNull(printers, "printers");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.custom = Objects.requireNonNull(custom, "custom");
+    }
+
+    /**
+     * This printer, asking {@code customPrinters} first for each resource and apiVersion of the
+     * objects printed ("" when unknown): a lookup that follows CustomResourceDefinitions as they
+     * are written, whose versions may each declare their own columns.
+     */
+    public TablePrinter withCustomPrinters(BiFunction<GroupResource, String, Optional<ResourcePrinter>> customPrinters) {
+        return new TablePrinter(printers, clock, customPrinters);
+    }
+
+    private ResourcePrinter printerOf(GroupResource resource) {
+        return printerOf(resource, "");
+    }
+
+    private ResourcePrinter printerOf(GroupResource resource, String apiVersion) {
+        return custom.apply(resource, apiVersion).orElseGet(() -> printers.forResource(resource));
     }
 
     /** The built-in printers on the system clock: what the server uses. */
@@ -45,7 +72,7 @@ public final class TablePrinter {
     }
 
     public List<TableColumn> columns(GroupResource resource) {
-        return printers.forResource(resource).columns();
+        return printerOf(resource).columns();
     }
 
     /**
@@ -58,7 +85,7 @@ public final class TablePrinter {
         for (JsonNode item : list.path("items")) {
             items.add(embeddable((ObjectNode) item, list, include));
         }
-        return table(resource, items, listMeta(list.path("metadata")), include, true);
+        return table(resource, Fields.text(list, "apiVersion"), items, listMeta(list.path("metadata")), include, true);
     }
 
     /**
@@ -75,7 +102,7 @@ public final class TablePrinter {
      */
     public boolean writeListTable(GroupResource resource, JsonNode listHead, Iterable<? extends ObjectNode> items,
             IncludeObject include, int chunkBytes, Predicate<byte[]> chunks) {
-        ResourcePrinter printer = printers.forResource(resource);
+        ResourcePrinter printer = printerOf(resource, Fields.text(listHead, "apiVersion"));
         Instant now = clock.instant();
         ObjectNode header = header(printer, listMeta(listHead.path("metadata")), true);
         header.putArray("rows");
@@ -109,7 +136,7 @@ public final class TablePrinter {
 
     /** The Table of one object (a GET): one row, the object's resourceVersion as the Table's. */
     public ObjectNode objectTable(GroupResource resource, ObjectNode object, IncludeObject include) {
-        return table(resource, List.of(object), objectListMeta(object), include, true);
+        return table(resource, Fields.text(object, "apiVersion"), List.of(object), objectListMeta(object), include, true);
     }
 
     /**
@@ -136,15 +163,16 @@ public final class TablePrinter {
          * events keep their Status: Kubernetes never turns a Status into a Table.
          */
         public ObjectNode next(ObjectNode eventObject) {
-            ObjectNode table = table(resource, List.of(eventObject), objectListMeta(eventObject), include, !headersSent);
+            ObjectNode table = table(resource, Fields.text(eventObject, "apiVersion"), List.of(eventObject),
+                    objectListMeta(eventObject), include, !headersSent);
             headersSent = true;
             return table;
         }
     }
 
-    private ObjectNode table(GroupResource resource, List<ObjectNode> items, ObjectNode metadata,
+    private ObjectNode table(GroupResource resource, String apiVersion, List<ObjectNode> items, ObjectNode metadata,
             IncludeObject include, boolean withHeaders) {
-        ResourcePrinter printer = printers.forResource(resource);
+        ResourcePrinter printer = printerOf(resource, apiVersion);
         Instant now = clock.instant();
         ObjectNode table = header(printer, metadata, withHeaders);
         ArrayNode rows = table.putArray("rows");

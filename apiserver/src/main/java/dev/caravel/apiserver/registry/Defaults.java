@@ -26,6 +26,12 @@ final class Defaults {
                 }
             }
             case "/Secret" -> putIfAbsent(object, "type", "Opaque");
+            case "apiregistration.k8s.io/APIService" -> {
+                // kube-aggregator's SetDefaults_ServiceReference: a service without a port is reached on 443.
+                if (spec != null && spec.get("service") instanceof ObjectNode service) {
+                    putIfAbsent(service, "port", 443);
+                }
+            }
             case "/Service" -> {
                 if (spec != null) {
                     service(spec);

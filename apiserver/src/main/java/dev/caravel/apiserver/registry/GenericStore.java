@@ -19,7 +19,6 @@ import dev.caravel.apiserver.request.ListOptions;
 import dev.caravel.apiserver.request.Preconditions;
 import dev.caravel.apiserver.request.PropagationPolicy;
 import dev.caravel.apiserver.resource.ResourceDefinition;
-import dev.caravel.apiserver.selection.SelectableFields;
 import dev.caravel.apiserver.validation.ObjectMetaValidator;
 import dev.caravel.apiserver.validation.ObjectValidator;
 import dev.caravel.storage.ByteKeys;
@@ -100,13 +99,13 @@ public final class GenericStore {
         this.clock = clock;
         this.keys = new StorageKeys(strategy.definition());
         this.resource = strategy.groupResource();
-        FieldManager fields = FieldManager.forKind(strategy.definition().groupVersionKind());
+        FieldManager fields = strategy.fieldManager();
         this.mainFields = strategy.hasStatusSubresource() ? fields.withResetFields(FieldManager.STATUS) : fields;
         this.statusFields = fields.withSubresource("status");
         ResourceDefinition definition = strategy.definition();
         this.typeMeta = new CachedObject.TypeMeta(definition.kind(), definition.groupVersion().toString());
         WatchCache cache = new WatchCache(kv, keys.prefix(""),
-                SelectableFields.of(definition.group(), definition.kind(), definition.namespaced()), typeMeta,
+                strategy.selectableFields(), typeMeta,
                 resource, cacheConfig);
         this.reads = new CachedReads(kv, cache, consistentListFromCache);
     }
@@ -134,7 +133,7 @@ public final class GenericStore {
         if (current == null) {
             throw StatusException.notFound(resource, name);
         }
-        return StoredObjects.read(current);
+        return strategy.toServed(StoredObjects.read(current));
     }
 
     private KeyValue read(String key, StorageOperation operation) {
@@ -227,7 +226,7 @@ public final class GenericStore {
         }
         byte[] key = ByteKeys.utf8(keys.key(namespace, name));
         List<Compare> compares = new ArrayList<>(List.of(Compare.absent(key)));
-        List<Op> writes = new ArrayList<>(List.of(Op.put(key, StoredObjects.write(toStore))));
+        List<Op> writes = new ArrayList<>(List.of(Op.put(key, StoredObjects.write(strategy.toStored(toStore)))));
         for (String reserved : strategy.reservations(toStore)) {
             compares.add(Compare.absent(ByteKeys.utf8(reserved)));
             writes.add(Op.put(ByteKeys.utf8(reserved), key));
@@ -279,7 +278,7 @@ public final class GenericStore {
                 requireSameName(created, name);
                 return create(namespace, created, dryRun, manager);
             }
-            ObjectNode live = StoredObjects.read(current);
+            ObjectNode live = strategy.toServed(StoredObjects.read(current));
             ObjectNode wanted = change.apply(live.deepCopy());
             requireSameName(wanted, name);
             String precondition = StoredObjects.text(wanted, "metadata", "resourceVersion");
@@ -311,7 +310,8 @@ public final class GenericStore {
             }
             boolean finished = finishesDeletion(updated, live);
             List<Compare> compares = new ArrayList<>(List.of(Compare.modRevisionEquals(key, current.modRevision())));
-            List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key) : Op.put(key, StoredObjects.write(updated))));
+            List<Op> writes = new ArrayList<>(List.of(finished ? Op.delete(key)
+                    : Op.put(key, StoredObjects.write(strategy.toStored(updated)))));
             List<String> held = strategy.reservations(live);
             List<String> holding = finished ? List.of() : strategy.reservations(updated);
             for (String reserved : holding) {
@@ -372,16 +372,19 @@ public final class GenericStore {
         }
         if (strategy.tracksGeneration()) {
             long generation = liveMeta.path("generation").asLong(1);
-            if (!withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(live))) {
+            // without a status subresource, status is part of what the object asks for (custom resources)
+            boolean statusApart = strategy.hasStatusSubresource();
+            if (!intent(updated, statusApart).equals(intent(live, statusApart))) {
                 generation++;
             }
             metadata.put("generation", generation);
         }
     }
 
-    private static JsonNode withoutMetadataAndStatus(ObjectNode object) {
+    /** What a change of bumps metadata.generation: all but metadata, type meta, and status when it is a subresource. */
+    private static JsonNode intent(ObjectNode object, boolean withoutStatus) {
         ObjectNode copy = object.deepCopy();
-        copy.remove(List.of("metadata", "status", "kind", "apiVersion"));
+        copy.remove(withoutStatus ? List.of("metadata", "status", "kind", "apiVersion") : List.of("metadata", "kind", "apiVersion"));
         return copy;
     }
 
@@ -425,9 +428,12 @@ public final class GenericStore {
             if (current == null) {
                 throw StatusException.notFound(resource, name);
             }
-            ObjectNode live = StoredObjects.read(current);
+            ObjectNode live = strategy.toServed(StoredObjects.read(current));
             checkPreconditions(options.preconditions(), live, keyText, name);
             ObjectNode result = live.deepCopy();
+            if (StoredObjects.text(result, "metadata", "deletionTimestamp").isEmpty()) {
+                strategy.prepareForDelete(result);
+            }
             Graceful graceful = beforeDelete(result, options.gracePeriodSeconds());
             if (graceful == Graceful.PENDING) {
                 return new Deletion(live, false);
@@ -453,7 +459,8 @@ public final class GenericStore {
             if (options.dryRun()) {
                 return new Deletion(result, deleteNow);
             }
-            List<Op> writes = new ArrayList<>(List.of(deleteNow ? Op.delete(key) : Op.put(key, StoredObjects.write(result))));
+            List<Op> writes = new ArrayList<>(List.of(deleteNow ? Op.delete(key)
+                    : Op.put(key, StoredObjects.write(strategy.toStored(result)))));
             if (deleteNow) {
                 for (String reserved : strategy.reservations(live)) {
                     writes.add(Op.delete(ByteKeys.utf8(reserved)));
@@ -593,14 +600,15 @@ public final class GenericStore {
             if (current == null) {
                 throw StatusException.notFound(resource, name);
             }
-            ObjectNode live = StoredObjects.read(current);
+            ObjectNode live = strategy.toServed(StoredObjects.read(current));
             checkPreconditions(preconditions, live, keyText, name);
             ObjectNode updated = change.apply(live.deepCopy());
             if (dryRun || updated.equals(live)) {
                 return updated;
             }
             TxnResponse response = txn(new TxnRequest(List.of(Compare.modRevisionEquals(key, current.modRevision())),
-                    List.of(Op.put(key, StoredObjects.write(updated))), List.of()), StorageOperation.UPDATE);
+                    List.of(Op.put(key, StoredObjects.write(strategy.toStored(updated)))), List.of()),
+                    StorageOperation.UPDATE);
             if (response.succeeded()) {
                 updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
                 return updated;

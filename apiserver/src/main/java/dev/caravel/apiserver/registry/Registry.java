@@ -11,7 +11,10 @@ import dev.caravel.storage.KeyValueStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * The stores of the served resources, one {@link GenericStore} per resource and group-version,
@@ -29,6 +32,9 @@ public final class Registry implements AutoCloseable {
     private final boolean consistentListFromCache;
     private final WatchCache.Config cacheConfig;
     private final Map<ResourceDefinition, GenericStore> stores = new ConcurrentHashMap<>();
+    /** Strategies of resources Kubernetes' built-in list does not know (CRDs and custom resources). */
+    private final List<Function<ResourceDefinition, Optional<ResourceStrategy>>> strategyProviders =
+            new CopyOnWriteArrayList<>();
 
     public Registry(KeyValueStore kv, ResourceCatalogue catalogue, ObjectValidator validator, Clock clock) {
         this(kv, catalogue, validator, clock, true, WatchCache.Config.defaults());
@@ -67,6 +73,25 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
+     * Adds a source of strategies, asked before the built-in ones for each resource whose store is
+     * made from then on: how the apiextensions package serves CRDs and custom resources.
+     */
+    public void addStrategies(Function<ResourceDefinition, Optional<ResourceStrategy>> provider) {
+        strategyProviders.add(provider);
+    }
+
+    /**
+     * Forgets the store of a resource no longer served (a CRD deleted, or a version it stopped
+     * serving), stopping its watch cache so its watchers end. Its objects stay in storage.
+     */
+    public void release(ResourceDefinition definition) {
+        GenericStore store = stores.remove(definition);
+        if (store != null) {
+            store.closeCache();
+        }
+    }
+
+    /**
      * Starts the watch cache of every stored resource, as kube-apiserver does at its start: a
      * client that wrote an object can then watch from its resourceVersion, which a cache started
      * later would already have left behind.
@@ -98,6 +123,12 @@ public final class Registry implements AutoCloseable {
 
     /** Services need the store to find free cluster IPs and node ports; the rest come from {@link ResourceStrategy#of}. */
     private ResourceStrategy strategyOf(ResourceDefinition definition) {
+        for (Function<ResourceDefinition, Optional<ResourceStrategy>> provider : strategyProviders) {
+            Optional<ResourceStrategy> strategy = provider.apply(definition);
+            if (strategy.isPresent()) {
+                return strategy.get();
+            }
+        }
         if (definition.group().isEmpty() && definition.resource().equals("services")) {
             return new ServiceStrategy(definition, new ServiceAllocator(kv));
         }

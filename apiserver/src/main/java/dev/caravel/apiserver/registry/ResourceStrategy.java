@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.api.GroupResource;
+import dev.caravel.apiserver.apply.FieldManager;
+import dev.caravel.apiserver.request.FieldValidation;
 import dev.caravel.apiserver.resource.ResourceDefinition;
+import dev.caravel.apiserver.selection.SelectableFields;
 import dev.caravel.apiserver.validation.ObjectValidator;
 
 import java.util.List;
@@ -114,6 +117,80 @@ public interface ResourceStrategy {
         return new ObjectValidator.Target(definition().groupVersionKind(), namespaced());
     }
 
+    /**
+     * Decodes a request body's object (or a patch result) for this resource: type errors and,
+     * per {@code directive}, unknown and duplicate fields as a 400 or as Warning texts; unknown
+     * fields are dropped. Built-in kinds are checked against Kubernetes' OpenAPI document;
+     * custom resources prune and default by their CRD's schema.
+     */
+    default List<String> decode(ObjectValidator validator, ObjectNode object, List<String> duplicateFields,
+                                FieldValidation directive) {
+        return validator.decode(target(), object, duplicateFields, directive);
+    }
+
+    /**
+     * The managedFields bookkeeping of this resource's objects, typed by their schema. Built-in
+     * kinds are typed by Kubernetes' OpenAPI document.
+     */
+    default FieldManager fieldManager() {
+        return FieldManager.forKind(definition().groupVersionKind());
+    }
+
+    /**
+     * The object as this resource serves it, from the object as stored: a resource served in a
+     * version other than its storage version converts here (custom resources: apiVersion only,
+     * the None strategy). Built-in kinds are served as stored.
+     */
+    default ObjectNode toServed(ObjectNode stored) {
+        return stored;
+    }
+
+    /**
+     * The object as it is stored, from the object as served: the inverse of {@link #toServed}.
+     * Must not change its argument (the caller goes on using it): a strategy that converts
+     * returns a copy; the default returns the argument itself, so built-in writes copy nothing.
+     */
+    default ObjectNode toStored(ObjectNode served) {
+        return served;
+    }
+
+    /** The autoscaling/v1 Scale of an object, for the {@code scale} subresource. */
+    default ObjectNode scaleOf(ObjectNode object) {
+        return Scale.of(object);
+    }
+
+    /** The object with the replicas of {@code scale}; its resourceVersion, if any, is the precondition. */
+    default ObjectNode withScale(ObjectNode live, ObjectNode scale) {
+        return Scale.applyTo(live, scale);
+    }
+
+    /**
+     * Whether strategic merge patch applies: it needs patch metadata that only Kubernetes' own
+     * types have, so custom resources answer it with 415, as the reference does.
+     */
+    default boolean acceptsStrategicMergePatch() {
+        return true;
+    }
+
+    /**
+     * Called with a copy of the live object on the first delete request (no deletionTimestamp
+     * yet), before finalizers are considered: a resource may add its own finalizer here (a CRD
+     * adds the cleanup finalizer so its instances go first).
+     */
+    default void prepareForDelete(ObjectNode object) {
+    }
+
+    /** The fields lists and watches of this resource may select by. */
+    default SelectableFields selectableFields() {
+        ResourceDefinition d = definition();
+        return SelectableFields.of(d.group(), d.kind(), d.namespaced());
+    }
+
+    /** Warnings every request to this resource answers with (a deprecated custom resource version's). */
+    default List<String> warnings() {
+        return List.of();
+    }
+
     /** The strategy of a built-in resource. */
     static ResourceStrategy of(ResourceDefinition definition) {
         if (definition.group().isEmpty() && definition.resource().equals("namespaces")) {
@@ -121,6 +198,9 @@ public interface ResourceStrategy {
         }
         if (definition.group().isEmpty() && definition.resource().equals("pods")) {
             return new PodStrategy(definition);
+        }
+        if (definition.group().isEmpty() && definition.resource().equals("nodes")) {
+            return new NodeStrategy(definition);
         }
         return () -> definition;
     }

@@ -122,9 +122,9 @@ public final class RestHandler implements Stage {
         GenericStore store = registry.store(definition);
         String namespace = definition.namespaced() ? info.namespace() : "";
         GroupResource resource = store.strategy().groupResource();
-        return switch (info.verb()) {
+        ApiResponse response = switch (info.verb()) {
             case "get" -> subresource.equals("scale")
-                    ? object(request, resource, Scale.of(store.get(namespace, info.name())), 200)
+                    ? object(request, resource, store.strategy().scaleOf(store.get(namespace, info.name())), 200)
                     : object(request, resource, store.get(namespace, info.name()), 200);
             case "list" -> list(request, store, store.listPage(namespace, ListOptions.fromQuery(request.query())));
             case "watch" -> new WatchHandler(store, printer, JSON).watch(request, namespace,
@@ -140,6 +140,8 @@ public final class RestHandler implements Stage {
             }
             default -> throw StatusException.methodNotSupported(resource, info.verb());
         };
+        List<String> warnings = store.strategy().warnings();
+        return warnings.isEmpty() ? response : response.withWarnings(warnings);
     }
 
     /** A create answered without storing what was sent ({@link AnsweredCreate}): reviews, tokens, bindings. */
@@ -183,7 +185,7 @@ public final class RestHandler implements Stage {
         CreateOptions options = CreateOptions.fromQuery(request.query());
         Decoded decoded = decode(request, store.definition());
         requireNamespace(decoded.object(), namespace, store, true);
-        List<String> warnings = validator.decode(store.strategy().target(), decoded.object(), decoded.duplicates(),
+        List<String> warnings = store.strategy().decode(validator, decoded.object(), decoded.duplicates(),
                 options.fieldValidation());
         ObjectNode created = store.create(namespace, decoded.object(), options.dryRun(),
                 GenericStore.Manager.update(FieldManager.managerFor(options.fieldManager(), request.header("user-agent"))));
@@ -196,13 +198,13 @@ public final class RestHandler implements Stage {
         String manager = FieldManager.managerFor(options.fieldManager(), request.header("user-agent"));
         if (info.subresource().equals("scale")) {
             ObjectNode scale = parseJsonOrYaml(request, "Scale");
-            ObjectNode updated = store.update(namespace, info.name(), live -> Scale.applyTo(live, scale),
+            ObjectNode updated = store.update(namespace, info.name(), live -> store.strategy().withScale(live, scale),
                     GenericStore.Target.MAIN, false, options.dryRun(), GenericStore.Manager.update(manager));
-            return object(request, resource, Scale.of(updated), 200);
+            return object(request, resource, store.strategy().scaleOf(updated), 200);
         }
         Decoded decoded = decode(request, store.definition());
         requireNamespace(decoded.object(), namespace, store, false);
-        List<String> warnings = validator.decode(store.strategy().target(), decoded.object(), decoded.duplicates(),
+        List<String> warnings = store.strategy().decode(validator, decoded.object(), decoded.duplicates(),
                 options.fieldValidation());
         ObjectNode updated = store.update(namespace, info.name(), live -> decoded.object().deepCopy(),
                 target(info.subresource()), false, options.dryRun(), GenericStore.Manager.update(manager));
@@ -219,6 +221,10 @@ public final class RestHandler implements Stage {
 
     private ApiResponse patch(ApiRequest request, GenericStore store, String namespace, RequestInfo info) {
         PatchType type = PatchType.fromContentType(request.header("content-type"), PatchType.BUILT_IN);
+        if (type == PatchType.STRATEGIC_MERGE_PATCH && !store.strategy().acceptsStrategicMergePatch()) {
+            throw StatusException.unsupportedMediaType(List.of(PatchType.JSON_PATCH.mediaType(),
+                    PatchType.MERGE_PATCH.mediaType(), PatchType.APPLY_YAML.mediaType()));
+        }
         PatchOptions options = PatchOptions.fromQuery(request.query(), type);
         GroupResource resource = store.strategy().groupResource();
         String manager = FieldManager.managerFor(options.fieldManager(), request.header("user-agent"));
@@ -253,11 +259,11 @@ public final class RestHandler implements Stage {
                     throw StatusException.notFound(resource, info.name());
                 }
                 if (scale) {
-                    ObjectNode patchedScale = applyPatch(type, Scale.of(live), patch, null);
-                    return Scale.applyTo(live, patchedScale);
+                    ObjectNode patchedScale = applyPatch(type, store.strategy().scaleOf(live), patch, null);
+                    return store.strategy().withScale(live, patchedScale);
                 }
                 ObjectNode patched = applyPatch(type, live, patch, schema);
-                warnings.addAll(validator.decode(store.strategy().target(), patched, List.of(), options.fieldValidation()));
+                warnings.addAll(store.strategy().decode(validator, patched, List.of(), options.fieldValidation()));
                 return patched;
             }, scale ? GenericStore.Target.MAIN : target(info.subresource()), type.isApply() && !scale,
                     options.dryRun(), new GenericStore.Manager(manager, type.isApply()));
@@ -265,7 +271,7 @@ public final class RestHandler implements Stage {
             throw new StatusException(Status.failure(e.code(), StatusReason.fromWireName(e.reason()), e.getMessage(), null));
         }
         int code = created[0] && type.isApply() ? 201 : 200;
-        return object(request, resource, scale ? Scale.of(result) : result, code).withWarnings(warnings);
+        return object(request, resource, scale ? store.strategy().scaleOf(result) : result, code).withWarnings(warnings);
     }
 
     private static ObjectNode applyPatch(PatchType type, ObjectNode live, JsonNode patch, Schema schema) {

@@ -76,6 +76,21 @@ public final class SelectableFields {
         return b.build(Map.of(), false, null);
     }
 
+    /**
+     * The selectable fields of a custom resource whose CRD version declares {@code selectableFields}:
+     * metadata.name (and metadata.namespace), then each declared field, named by its JSONPath
+     * without the leading dot ({@code .spec.color} is {@code spec.color}); a scalar's value as
+     * text, anything else "". Other fields are refused with "field label not supported".
+     */
+    public static SelectableFields declared(boolean namespaced, List<List<String>> fieldPaths) {
+        Builder b = new Builder(namespaced);
+        for (List<String> path : fieldPaths) {
+            String name = String.join(".", path);
+            b.fields.add(new Field(name, path.toArray(String[]::new), Kind.TEXT));
+        }
+        return b.build(Map.of(), false, null);
+    }
+
     private static final class Builder {
         private final List<Field> fields = new ArrayList<>();
 

@@ -1,6 +1,8 @@
 package dev.caravel.apiserver.server;
 
+import dev.caravel.apiserver.aggregation.Aggregator;
 import dev.caravel.apiserver.api.StatusException;
+import dev.caravel.apiserver.apiextensions.ApiExtensions;
 import dev.caravel.apiserver.audit.AuditConfig;
 import dev.caravel.apiserver.audit.AuditStage;
 import dev.caravel.apiserver.cache.WatchCache;
@@ -58,11 +60,13 @@ public final class CaravelServer implements AutoCloseable {
      *              created when missing, so tokens outlive a restart; null keeps a key in memory
      *              that dies with the server (in-process servers)
      * @param watchCache the watch caches' window, watcher buffers and intervals
+     * @param aggregation how often and how long APIServices' backends are checked
      */
     public record Config(String host, int port, KeyValueStore store, boolean consistentListFromCache,
-                         AuditConfig audit, Path serviceAccountKeyFile, WatchCache.Config watchCache) {
+                         AuditConfig audit, Path serviceAccountKeyFile, WatchCache.Config watchCache,
+                         Aggregator.Config aggregation) {
         public Config(String host, int port, KeyValueStore store) {
-            this(host, port, store, true, AuditConfig.OFF, null, WatchCache.Config.defaults());
+            this(host, port, store, true, AuditConfig.OFF, null, WatchCache.Config.defaults(), Aggregator.Config.defaults());
         }
 
         public Config {
@@ -70,6 +74,7 @@ public final class CaravelServer implements AutoCloseable {
             Objects.requireNonNull(store, "store");
             audit = audit == null ? AuditConfig.OFF : audit;
             watchCache = watchCache == null ? WatchCache.Config.defaults() : watchCache;
+            aggregation = aggregation == null ? Aggregator.Config.defaults() : aggregation;
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
@@ -80,22 +85,30 @@ public final class CaravelServer implements AutoCloseable {
         }
 
         public Config withConsistentListFromCache(boolean enabled) {
-            return new Config(host, port, store, enabled, audit, serviceAccountKeyFile, watchCache);
+            return new Config(host, port, store, enabled, audit, serviceAccountKeyFile, watchCache, aggregation);
         }
 
         /** This configuration, auditing as {@code newAudit} says. */
         public Config withAudit(AuditConfig newAudit) {
-            return new Config(host, port, store, consistentListFromCache, newAudit, serviceAccountKeyFile, watchCache);
+            return new Config(host, port, store, consistentListFromCache, newAudit, serviceAccountKeyFile, watchCache,
+                    aggregation);
         }
 
         /** This configuration, signing service-account tokens with the key in {@code file}. */
         public Config withServiceAccountKeyFile(Path file) {
-            return new Config(host, port, store, consistentListFromCache, audit, file, watchCache);
+            return new Config(host, port, store, consistentListFromCache, audit, file, watchCache, aggregation);
         }
 
         /** The watch caches' window, watcher buffers and intervals (tests make them small). */
         public Config withWatchCache(WatchCache.Config cacheConfig) {
-            return new Config(host, port, store, consistentListFromCache, audit, serviceAccountKeyFile, cacheConfig);
+            return new Config(host, port, store, consistentListFromCache, audit, serviceAccountKeyFile, cacheConfig,
+                    aggregation);
+        }
+
+        /** APIServices' backends checked as {@code aggregationConfig} says (tests check often). */
+        public Config withAggregation(Aggregator.Config aggregationConfig) {
+            return new Config(host, port, store, consistentListFromCache, audit, serviceAccountKeyFile, watchCache,
+                    aggregationConfig);
         }
     }
 
@@ -108,6 +121,8 @@ public final class CaravelServer implements AutoCloseable {
     /** Set after {@link #router}: until then, requests are answered 503. */
     private volatile Stage auditStage;
     private Registry registry;
+    private Aggregator aggregator;
+    private ApiExtensions apiExtensions;
 
     public CaravelServer(Config config) {
         this.config = config;
@@ -156,7 +171,10 @@ public final class CaravelServer implements AutoCloseable {
             http = null;
             closeAuditor();
             // The parts may be loaded, or still loading: their watch caches must not outlive a failed start.
-            parts.thenAccept(loadedParts -> loadedParts.registry().close());
+            parts.thenAccept(loadedParts -> {
+                loadedParts.apiExtensions().close();
+                loadedParts.registry().close();
+            });
             if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -170,33 +188,45 @@ public final class CaravelServer implements AutoCloseable {
         ServiceAccountTokens tokens = new ServiceAccountTokens(
                 keyFile == null ? ServiceAccountKey::generate : () -> ServiceAccountKey.loadOrCreate(keyFile),
                 ServiceAccountTokens.DEFAULT_ISSUER, Clock.systemUTC());
-        RestHandler rest = new RestHandler(loaded.registry(), validator, TablePrinter.systemDefault(), protobuf, schemas,
-                tokens);
+        apiExtensions = loaded.apiExtensions();
+        RestHandler rest = new RestHandler(loaded.registry(), validator,
+                TablePrinter.systemDefault().withCustomPrinters(apiExtensions::printerFor), protobuf, schemas, tokens);
+        aggregator = new Aggregator(loaded.registry(), config.aggregation(), Clock.systemUTC(), metrics.registry());
+        Stage aggregationProxy = aggregator.proxy();
         NonResourceEndpoints endpoints = new NonResourceEndpoints(
-                new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort()),
-                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION));
+                new DiscoveryDocuments(catalogue, address.getHostString() + ":" + address.getPort(),
+                        aggregator.groupVersions()),
+                new OpenApiDocuments(catalogue, schemas, ServerVersion.GIT_VERSION, apiExtensions.openApi()));
         Router resourcesAndDiscovery = new Router(endpoints, rest);
         OpenIdEndpoints openId = new OpenIdEndpoints(tokens, url());
         router = (request, next) -> {
             Optional<ApiResponse> issuerDiscovery = openId.handle(request);
-            return issuerDiscovery.isPresent() ? issuerDiscovery.get() : resourcesAndDiscovery.handle(request, next);
+            if (issuerDiscovery.isPresent()) {
+                return issuerDiscovery.get();
+            }
+            // Aggregated group-versions go to their backends; everything else to the server's own handlers.
+            return aggregationProxy.handle(request, local -> resourcesAndDiscovery.handle(local, next));
         };
+        aggregator.start();
         auditStage = AuditStage.forServer(auditor, catalogue, protobuf);
+        apiExtensions.start();
         return address;
     }
 
     /** What the server is built from that takes a fresh JVM time to load: built together, off the binding thread. */
     private record StartParts(ResourceCatalogue catalogue, SchemaCatalogue schemas, ObjectValidator validator,
-                              Registry registry) {
+                              Registry registry, ApiExtensions apiExtensions) {
         static StartParts load(Config config) {
             SchemaCatalogue schemas = SchemaCatalogue.kubernetes();
             ResourceCatalogue catalogue = ResourceCatalogue.builtIn();
             ObjectValidator validator = ObjectValidator.kubernetes();
             Registry registry = new Registry(config.store(), catalogue, validator, Clock.systemUTC(),
                     config.consistentListFromCache(), config.watchCache());
+            ApiExtensions apiExtensions = ApiExtensions.attach(registry, Clock.systemUTC());
             registry.startWatchCaches();
             registry.createSystemNamespaces();
-            return new StartParts(catalogue, schemas, validator, registry);
+            apiExtensions.serveStored();
+            return new StartParts(catalogue, schemas, validator, registry, apiExtensions);
         }
     }
 
@@ -221,6 +251,14 @@ public final class CaravelServer implements AutoCloseable {
         if (http != null) {
             http.close();
             http = null;
+        }
+        if (aggregator != null) {
+            aggregator.close();
+            aggregator = null;
+        }
+        if (apiExtensions != null) {
+            apiExtensions.close();
+            apiExtensions = null;
         }
         if (registry != null) {
             registry.close();

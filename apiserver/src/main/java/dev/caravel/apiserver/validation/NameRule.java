@@ -86,7 +86,9 @@ public enum NameRule {
             new GroupKind(RBAC, "Role"), PATH_SEGMENT,
             new GroupKind(RBAC, "ClusterRole"), PATH_SEGMENT,
             new GroupKind(RBAC, "RoleBinding"), PATH_SEGMENT,
-            new GroupKind(RBAC, "ClusterRoleBinding"), PATH_SEGMENT);
+            new GroupKind(RBAC, "ClusterRoleBinding"), PATH_SEGMENT,
+            // "v1." (the core group's local APIService) is no DNS name; ApiServiceValidation adds version.group.
+            new GroupKind("apiregistration.k8s.io", "APIService"), PATH_SEGMENT);
 
     abstract List<String> checkName(String name);
 

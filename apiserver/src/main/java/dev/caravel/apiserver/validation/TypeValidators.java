@@ -34,7 +34,8 @@ public final class TypeValidators {
             Map.entry(new GroupKind(RBAC, "Role"), new RbacValidation.Role(true)),
             Map.entry(new GroupKind(RBAC, "ClusterRole"), new RbacValidation.Role(false)),
             Map.entry(new GroupKind(RBAC, "RoleBinding"), new RbacValidation.Binding(true)),
-            Map.entry(new GroupKind(RBAC, "ClusterRoleBinding"), new RbacValidation.Binding(false))));
+            Map.entry(new GroupKind(RBAC, "ClusterRoleBinding"), new RbacValidation.Binding(false)),
+            Map.entry(new GroupKind("apiregistration.k8s.io", "APIService"), new ApiServiceValidation())));
 
     private final Map<GroupKind, TypeValidator> byKind;
 

@@ -95,7 +95,9 @@ class DiscoveryDocumentsTest {
     void apisListsTheNamedGroupsWithTheirPreferredVersion() throws IOException {
         JsonNode doc = tree(get("/apis", "application/json"));
         assertThat(doc.get("kind").asText()).isEqualTo("APIGroupList");
-        assertThat(doc.get("groups").get(0).toString()).isEqualTo("{\"name\":\"apps\",\"versions\":[{\"groupVersion\":"
+        assertThat(doc.get("groups").get(0).get("name").asText()).as("kube-aggregator's first group")
+                .isEqualTo("apiregistration.k8s.io");
+        assertThat(doc.get("groups").get(1).toString()).isEqualTo("{\"name\":\"apps\",\"versions\":[{\"groupVersion\":"
                 + "\"apps/v1\",\"version\":\"v1\"}],\"preferredVersion\":{\"groupVersion\":\"apps/v1\",\"version\":\"v1\"}}");
         JsonNode group = tree(get("/apis/batch", null));
         assertThat(group.get("kind").asText()).isEqualTo("APIGroup");
@@ -109,7 +111,7 @@ class DiscoveryDocumentsTest {
         JsonNode list = tree(doc);
         assertThat(list.get("kind").asText()).isEqualTo("APIGroupDiscoveryList");
         assertThat(list.get("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
-        JsonNode apps = list.get("items").get(0);
+        JsonNode apps = list.get("items").get(1);
         assertThat(apps.get("metadata").toString()).isEqualTo("{\"name\":\"apps\",\"creationTimestamp\":null}");
         JsonNode v1 = apps.get("versions").get(0);
         assertThat(v1.get("version").asText()).isEqualTo("v1");

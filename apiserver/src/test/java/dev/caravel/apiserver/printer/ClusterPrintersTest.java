@@ -18,6 +18,22 @@ class ClusterPrintersTest {
     }
 
     @Test
+    void anApiServiceShowsItsServiceOrLocalAndItsAvailabilityWithTheReasonWhenFalse() {
+        assertThat(ClusterPrinters.apiServices().cellsOf(json("""
+            {"metadata":{"name":"v1.apps"},"spec":{"group":"apps","version":"v1"},
+             "status":{"conditions":[{"type":"Available","status":"True","reason":"Local"}]}}
+            """), NOW)).containsExactly("v1.apps", "Local", "True", "<unknown>");
+        assertThat(ClusterPrinters.apiServices().cellsOf(json("""
+            {"metadata":{"name":"v1beta1.metrics.k8s.io"},
+             "spec":{"service":{"namespace":"kube-system","name":"metrics-server"}},
+             "status":{"conditions":[{"type":"Available","status":"False","reason":"FailedDiscoveryCheck"}]}}
+            """), NOW)).containsExactly("v1beta1.metrics.k8s.io", "kube-system/metrics-server", "False (FailedDiscoveryCheck)",
+                "<unknown>");
+        assertThat(ClusterPrinters.apiServices().cellsOf(json("{\"metadata\":{\"name\":\"v1.new.example.com\"},\"spec\":{}}"), NOW))
+                .containsExactly("v1.new.example.com", "Local", "Unknown", "<unknown>");
+    }
+
+    @Test
     void anIngressShowsClassHostsAddressAndTlsPorts() {
         assertThat(ClusterPrinters.ingresses().cellsOf(json("""
             {"metadata":{"name":"site"},

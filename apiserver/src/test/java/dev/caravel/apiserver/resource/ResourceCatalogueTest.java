@@ -122,9 +122,9 @@ class ResourceCatalogueTest {
     @Test
     void groupsComeInKubernetesOrderWithCoreFirst() {
         assertThat(catalogue.snapshot().groups()).extracting(ApiGroup::name).containsExactly(
-                "", "apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "batch",
+                "", "apiregistration.k8s.io", "apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "batch",
                 "networking.k8s.io", "policy", "rbac.authorization.k8s.io", "storage.k8s.io",
-                "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io");
+                "scheduling.k8s.io", "coordination.k8s.io", "apiextensions.k8s.io", "discovery.k8s.io");
         assertThat(catalogue.snapshot().groupVersion(CORE).orElseThrow().resources())
                 .extracting(ResourceDefinition::resource).isSorted();
     }

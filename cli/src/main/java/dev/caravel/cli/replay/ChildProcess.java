@@ -51,6 +51,11 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Everything the process has written so far. */
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
     String name() {
         return name;
     }
