@@ -19,8 +19,8 @@ import java.util.zip.CRC32;
  *       limit, else 32Mi); never more than its limit. The share follows two slow sine waves (periods
  *       of 10 and about 2.7 minutes for CPU, 30 minutes for memory) whose phases come from a hash of
  *       the pod's uid and the container's name, so containers do not move in step.</li>
- *   <li>A node uses the sum over its pods plus the system's overhead (50m and 2% of its CPU, 256Mi
- *       and 5% of its memory), bounded by its capacity.</li>
+ *   <li>A node uses the sum over its pods plus the system's overhead (50m and up to 2% of its CPU,
+ *       256Mi and 4-5% of its memory), bounded by its capacity.</li>
  *   <li>Memory is a whole number of 4 KiB pages, as the kernel counts it, so it prints in Ki as the
  *       real metrics-server's does.</li>
  * </ul>
@@ -77,9 +77,11 @@ public final class SimulatedUsage {
         JsonNode capacity = node.path("status").path("capacity");
         long cpuCapacity = quantity(capacity.path("cpu"), true);
         long memoryCapacity = quantity(capacity.path("memory"), false);
-        double load = 0.5 + 0.5 * wave(at, CPU_PERIOD_SECONDS, phase(identity(node)));
+        double phase = phase(identity(node));
+        double load = 0.5 + 0.5 * wave(at, CPU_PERIOD_SECONDS, phase);
         cpu += NODE_CPU_OVERHEAD + (long) (cpuCapacity * 0.02 * load);
-        memory += NODE_MEMORY_OVERHEAD + (long) (memoryCapacity * 0.05);
+        // Page cache and daemons drift a little, so two idle nodes of one size do not read the same.
+        memory += NODE_MEMORY_OVERHEAD + (long) (memoryCapacity * 0.05 * (0.9 + 0.1 * wave(at, MEMORY_PERIOD_SECONDS, phase)));
         if (cpuCapacity > 0) {
             cpu = Math.min(cpu, cpuCapacity);
         }
