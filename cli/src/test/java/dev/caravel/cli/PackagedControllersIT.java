@@ -3,7 +3,8 @@ package dev.caravel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravel.apiserver.server.ClientBinaries;
-import dev.caravel.cli.ClientCommand.Result;
+import dev.caravel.apiserver.server.ClientCommand;
+import dev.caravel.apiserver.server.ClientCommand.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.resource.GroupVersion;
 import dev.caravel.apiserver.resource.ResourceDefinition;
 import dev.caravel.apiserver.server.CaravelServer;
-import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.apiserver.server.ClientCommand;
+import dev.caravel.apiserver.server.ClientCommand.Result;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.memory.MemoryStore;
@@ -31,7 +32,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -371,30 +371,30 @@ class AggregationTest {
         MetricsBackend backend = register("v1beta1.custom-metrics.example.com", "custom-metrics.example.com", "v1beta1",
                 "custom-metrics", authority.certificatePem(), null);
         awaitCondition("v1beta1.custom-metrics.example.com", "Passed");
-        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+        ClientCommand kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
 
-        Result apiServices = kubectl(kubeconfig, "get", "apiservices");
-        assertThat(apiServices.exit()).as(apiServices.toString()).isZero();
-        List<String> lines = apiServices.out().lines().toList();
+        Result apiServices = kubectl.run("get", "apiservices");
+        assertThat(apiServices.exitCode()).as(apiServices.describe()).isZero();
+        List<String> lines = apiServices.stdout().lines().toList();
         assertThat(lines.get(0)).matches("NAME\\s+SERVICE\\s+AVAILABLE\\s+AGE");
         assertThat(lines).anyMatch(l -> l.matches("v1\\.apps\\s+Local\\s+True\\s+\\S+"));
         assertThat(lines).anyMatch(l -> l.matches("v1beta1\\.custom-metrics\\.example\\.com\\s+aggregation/custom-metrics\\s+True\\s+\\S+"));
 
-        Result explain = kubectl(kubeconfig, "explain", "apiservices.spec.service");
-        assertThat(explain.exit()).as(explain.toString()).isZero();
-        assertThat(explain.out()).contains("GROUP:      apiregistration.k8s.io").contains("port");
+        Result explain = kubectl.run("explain", "apiservices.spec.service");
+        assertThat(explain.exitCode()).as(explain.describe()).isZero();
+        assertThat(explain.stdout()).contains("GROUP:      apiregistration.k8s.io").contains("port");
 
-        Result raw = kubectl(kubeconfig, "get", "--raw", "/apis/custom-metrics.example.com/v1beta1");
-        assertThat(raw.exit()).as(raw.toString()).isZero();
-        assertThat(raw.out()).contains("\"groupVersion\":\"custom-metrics.example.com/v1beta1\"");
+        Result raw = kubectl.run("get", "--raw", "/apis/custom-metrics.example.com/v1beta1");
+        assertThat(raw.exitCode()).as(raw.describe()).isZero();
+        assertThat(raw.stdout()).contains("\"groupVersion\":\"custom-metrics.example.com/v1beta1\"");
 
-        Result resources = kubectl(kubeconfig, "api-resources");
-        assertThat(resources.exit()).as(resources.toString()).isZero();
-        assertThat(resources.out()).contains("custom-metrics.example.com/v1beta1");
+        Result resources = kubectl.run("api-resources");
+        assertThat(resources.exitCode()).as(resources.describe()).isZero();
+        assertThat(resources.stdout()).contains("custom-metrics.example.com/v1beta1");
 
         backend.close();
         JsonNode down = awaitCondition("v1beta1.custom-metrics.example.com", "FailedDiscoveryCheck");
-        assertThat(kubectl(kubeconfig, "get", "apiservices", "v1beta1.custom-metrics.example.com").out())
+        assertThat(kubectl.run("get", "apiservices", "v1beta1.custom-metrics.example.com").stdout())
                 .matches("(?s).*v1beta1\\.custom-metrics\\.example\\.com\\s+aggregation/custom-metrics\\s+False \\(FailedDiscoveryCheck\\)\\s+\\S+.*");
         assertThat(condition(down).path("status").asText()).isEqualTo("False");
 
@@ -402,16 +402,16 @@ class AggregationTest {
         // it asks for the groups only, and client-go leaves a Stale version out of them, so the
         // stale group is silently missing and the command succeeds, against kube-apiserver as here
         // (decision 0023). What kubectl shows of it is the APIService's condition above.
-        Result failed = kubectl(kubeconfig, "api-resources");
-        assertThat(failed.exit()).as(failed.toString()).isZero();
-        assertThat(failed.out()).doesNotContain("custom-metrics.example.com");
-        assertThat(failed.out()).as("everything else is still listed").contains("deployments").contains("apiservices");
+        Result failed = kubectl.run("api-resources");
+        assertThat(failed.exitCode()).as(failed.describe()).isZero();
+        assertThat(failed.stdout()).doesNotContain("custom-metrics.example.com");
+        assertThat(failed.stdout()).as("everything else is still listed").contains("deployments").contains("apiservices");
         assertThat(aggregatedGroup("custom-metrics.example.com").path("versions").path(0).path("freshness").asText())
                 .isEqualTo("Stale");
 
-        Result unavailable = kubectl(kubeconfig, "get", "--raw", "/apis/custom-metrics.example.com/v1beta1/namespaces/default/pods");
-        assertThat(unavailable.exit()).isEqualTo(1);
-        assertThat(unavailable.err()).contains("the server is currently unable to handle the request");
+        Result unavailable = kubectl.run("get", "--raw", "/apis/custom-metrics.example.com/v1beta1/namespaces/default/pods");
+        assertThat(unavailable.exitCode()).isEqualTo(1);
+        assertThat(unavailable.stderr()).contains("the server is currently unable to handle the request");
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -523,28 +523,5 @@ class AggregationTest {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
-    private static Result kubectl(Path kubeconfig, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ClientBinaries.kubectl(), "--kubeconfig=" + kubeconfig));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("HOME", dir.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

@@ -1,7 +1,7 @@
 package dev.caravel.apiserver.apiextensions;
 
 import dev.caravel.apiserver.server.CaravelServer;
-import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.memory.MemoryStore;
@@ -10,12 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,8 +20,7 @@ class HelmCustomResourceTest {
 
     private static KeyValueStore store;
     private static CaravelServer server;
-    private static Path kubeconfig;
-    private static String helm;
+    private static ClientCommand helm;
 
     @TempDir
     static Path dir;
@@ -65,11 +60,10 @@ class HelmCustomResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        helm = ClientBinaries.helm();
         store = MemoryStore.open();
         server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         server.start();
-        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+        helm = ClientCommand.helm(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
         Files.createDirectories(dir.resolve("chart/templates"));
         Files.createDirectories(dir.resolve("chart/crds"));
         Files.writeString(dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: backups\nversion: 0.1.0\n");
@@ -88,23 +82,9 @@ class HelmCustomResourceTest {
         }
     }
 
+    /** What helm printed to stdout (its report of the release); fails unless it exited 0. */
     static String helm(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(helm, "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("HOME", dir.toString());
-        pb.environment().put("HELM_CACHE_HOME", dir.resolve("cache").toString());
-        pb.environment().put("HELM_CONFIG_HOME", dir.resolve("config").toString());
-        pb.environment().put("HELM_DATA_HOME", dir.resolve("data").toString());
-        Process process = pb.start();
-        process.getOutputStream().close();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("helm " + String.join(" ", args) + "\n" + text).isZero();
-        return text;
+        return helm.run(args).requireSuccess().stdout();
     }
 
     @Test

@@ -1,7 +1,8 @@
 package dev.caravel.apiserver.apiextensions;
 
 import dev.caravel.apiserver.server.CaravelServer;
-import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.apiserver.server.ClientCommand;
+import dev.caravel.apiserver.server.ClientCommand.Result;
 import dev.caravel.apiserver.server.Kubeconfig;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.memory.MemoryStore;
@@ -11,12 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,18 +21,10 @@ class KubectlCustomResourceTest {
 
     private static KeyValueStore store;
     private static CaravelServer server;
-    private static Path kubeconfig;
-    private static String kubectl;
+    private static ClientCommand kubectl;
 
     @TempDir
     static Path dir;
-
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
 
     static final String CRD = """
             apiVersion: apiextensions.k8s.io/v1
@@ -126,11 +114,10 @@ class KubectlCustomResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubectl = ClientBinaries.kubectl();
         store = MemoryStore.open();
         server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         server.start();
-        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+        kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
     }
 
     @AfterAll
@@ -144,103 +131,83 @@ class KubectlCustomResourceTest {
     }
 
     static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(kubectl);
-        command.add("--kubeconfig=" + kubeconfig);
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("HOME", dir.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = pb.start();
-        if (stdin != null) {
-            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return kubectl.runWithInput(stdin, args);
     }
 
     static Result ok(String stdin, String... args) throws Exception {
-        Result r = kubectl(stdin, args);
-        assertThat(r.exit()).as("kubectl " + String.join(" ", args) + "\n" + r).isZero();
-        return r;
+        return kubectl(stdin, args).requireSuccess();
     }
 
     @Test
     void aCrdAppliedWithKubectlServesItsResourceUntilItIsDeleted() throws Exception {
-        assertThat(ok(CRD, "apply", "-f", "-").out())
+        assertThat(ok(CRD, "apply", "-f", "-").stdout())
                 .contains("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created");
         ok(null, "wait", "--for", "condition=established", "--timeout=10s", "crd/crontabs.stable.example.com");
-        assertThat(ok(null, "api-resources", "--api-group=stable.example.com").out())
+        assertThat(ok(null, "api-resources", "--api-group=stable.example.com").stdout())
                 .contains("crontabs").contains("ct").contains("stable.example.com/v1").contains("CronTab");
         ok(null, "create", "namespace", "jobs");
 
-        assertThat(ok(CRONTAB, "apply", "-f", "-").out()).contains("crontab.stable.example.com/nightly created");
+        assertThat(ok(CRONTAB, "apply", "-f", "-").stdout()).contains("crontab.stable.example.com/nightly created");
         Result table = ok(null, "-n", "jobs", "get", "crontabs");
-        assertThat(table.out()).contains("NAME").contains("SPEC").contains("REPLICAS").contains("AGE");
-        assertThat(table.out()).contains("nightly").contains("0 3 * * *").containsPattern("nightly\\s+0 3 \\* \\* \\*\\s+2\\s+");
-        assertThat(ok(null, "-n", "jobs", "get", "ct", "nightly", "-o", "jsonpath={.apiVersion}").out())
+        assertThat(table.stdout()).contains("NAME").contains("SPEC").contains("REPLICAS").contains("AGE");
+        assertThat(table.stdout()).contains("nightly").contains("0 3 * * *").containsPattern("nightly\\s+0 3 \\* \\* \\*\\s+2\\s+");
+        assertThat(ok(null, "-n", "jobs", "get", "ct", "nightly", "-o", "jsonpath={.apiVersion}").stdout())
                 .isEqualTo("stable.example.com/v1");
         // served at the other version by the None converter: only apiVersion changes
         Result atBeta = ok(null, "-n", "jobs", "get", "crontabs.v1beta1.stable.example.com", "nightly",
                 "-o", "jsonpath={.apiVersion} {.spec.image}");
-        assertThat(atBeta.out()).isEqualTo("stable.example.com/v1beta1 backup:1");
-        assertThat(atBeta.err()).contains("Warning: stable.example.com/v1beta1 CronTab is deprecated");
+        assertThat(atBeta.stdout()).isEqualTo("stable.example.com/v1beta1 backup:1");
+        assertThat(atBeta.stderr()).contains("Warning: stable.example.com/v1beta1 CronTab is deprecated");
         // each version prints its own columns: v1beta1 declares none, so Name and Age
-        assertThat(ok(null, "-n", "jobs", "get", "crontabs.v1beta1.stable.example.com").out().lines().findFirst().orElseThrow())
+        assertThat(ok(null, "-n", "jobs", "get", "crontabs.v1beta1.stable.example.com").stdout().lines().findFirst().orElseThrow())
                 .matches("NAME\\s+AGE");
 
         // kubectl apply of an unknown field: the server prunes it and kubectl fails in Strict mode
         Result unknown = kubectl(CRONTAB.replace("image: backup:1", "image: backup:1\n  colour: red"), "apply", "-f", "-");
-        assertThat(unknown.exit()).as(unknown.toString()).isNotZero();
-        assertThat(unknown.err()).contains("unknown field \"spec.colour\"");
+        assertThat(unknown.exitCode()).as(unknown.describe()).isNotZero();
+        assertThat(unknown.stderr()).contains("unknown field \"spec.colour\"");
 
         // validation by the schema
         Result invalid = kubectl(CRONTAB.replace("replicas: 2", "replicas: -1"), "apply", "-f", "-");
-        assertThat(invalid.exit()).isNotZero();
-        assertThat(invalid.err()).contains("The CronTab \"nightly\" is invalid")
+        assertThat(invalid.exitCode()).isNotZero();
+        assertThat(invalid.stderr()).contains("The CronTab \"nightly\" is invalid")
                 .contains("spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0");
 
-        assertThat(ok(null, "-n", "jobs", "describe", "crontab", "nightly").out())
+        assertThat(ok(null, "-n", "jobs", "describe", "crontab", "nightly").stdout())
                 .contains("Name:").contains("nightly").contains("API Version:  stable.example.com/v1")
                 .contains("Cron Spec:").contains("0 3 * * *");
 
         ok(null, "-n", "jobs", "scale", "crontab", "nightly", "--replicas=5");
-        assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("5");
+        assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.replicas}").stdout()).isEqualTo("5");
 
         // server-side apply, with the map list typed from the schema
         String applied = CRONTAB.replace("replicas: 2", "replicas: 5\n  ports:\n  - name: http\n    port: 80");
-        assertThat(ok(applied, "apply", "--server-side", "-f", "-").out()).contains("crontab.stable.example.com/nightly serverside-applied");
-        assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.ports[0].port}").out()).isEqualTo("80");
+        assertThat(ok(applied, "apply", "--server-side", "-f", "-").stdout()).contains("crontab.stable.example.com/nightly serverside-applied");
+        assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.ports[0].port}").stdout()).isEqualTo("80");
 
         // a server-side apply that creates an object gets the schema's defaults
         String hourly = CRONTAB.replace("nightly", "hourly").replace("  replicas: 2\n", "");
-        assertThat(ok(hourly, "apply", "--server-side", "-f", "-").out()).contains("crontab.stable.example.com/hourly serverside-applied");
-        assertThat(ok(null, "-n", "jobs", "get", "crontab", "hourly", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("1");
+        assertThat(ok(hourly, "apply", "--server-side", "-f", "-").stdout()).contains("crontab.stable.example.com/hourly serverside-applied");
+        assertThat(ok(null, "-n", "jobs", "get", "crontab", "hourly", "-o", "jsonpath={.spec.replicas}").stdout()).isEqualTo("1");
 
         // strategic merge patch is refused with 415, merge patch works
         Result strategic = kubectl(null, "-n", "jobs", "patch", "crontab", "nightly", "--type=strategic",
                 "-p", "{\"spec\":{\"image\":\"backup:2\"}}");
-        assertThat(strategic.exit()).isNotZero();
-        assertThat(strategic.err()).contains("the body of the request was in an unknown format");
+        assertThat(strategic.exitCode()).isNotZero();
+        assertThat(strategic.stderr()).contains("the body of the request was in an unknown format");
         ok(null, "-n", "jobs", "patch", "crontab", "nightly", "--type=merge", "-p", "{\"spec\":{\"image\":\"backup:2\"}}");
-        assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.image}").out()).isEqualTo("backup:2");
+        assertThat(ok(null, "-n", "jobs", "get", "crontab", "nightly", "-o", "jsonpath={.spec.image}").stdout()).isEqualTo("backup:2");
 
         Result explain = ok(null, "explain", "crontabs.spec");
-        assertThat(explain.out()).contains("CronTab").contains("cronSpec").contains("The schedule in cron format");
+        assertThat(explain.stdout()).contains("CronTab").contains("cronSpec").contains("The schedule in cron format");
 
-        assertThat(ok(null, "delete", "crd", "crontabs.stable.example.com").out())
+        assertThat(ok(null, "delete", "crd", "crontabs.stable.example.com").stdout())
                 .contains("customresourcedefinition.apiextensions.k8s.io \"crontabs.stable.example.com\" deleted");
-        assertThat(kubectl(null, "get", "crd", "crontabs.stable.example.com").exit()).isNotZero();
+        assertThat(kubectl(null, "get", "crd", "crontabs.stable.example.com").exitCode()).isNotZero();
         // kubectl's discovery cache still knows the resource: the server answers 404
         Result gone = kubectl(null, "-n", "jobs", "get", "crontabs");
-        assertThat(gone.exit()).isNotZero();
-        assertThat(gone.err()).contains("NotFound");
-        assertThat(ok(null, "api-resources").out()).doesNotContain("crontabs");
+        assertThat(gone.exitCode()).isNotZero();
+        assertThat(gone.stderr()).contains("NotFound");
+        assertThat(ok(null, "api-resources").stdout()).doesNotContain("crontabs");
     }
 }

@@ -7,12 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,8 +17,7 @@ class HelmTest {
 
     private static KeyValueStore store;
     private static CaravelServer server;
-    private static Path kubeconfig;
-    private static String helm;
+    private static ClientCommand helm;
 
     @TempDir
     static Path dir;
@@ -76,11 +71,10 @@ class HelmTest {
 
     @BeforeAll
     static void start() throws Exception {
-        helm = ClientBinaries.helm();
         store = MemoryStore.open();
         server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         server.start();
-        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+        helm = ClientCommand.helm(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
         Files.createDirectories(dir.resolve("chart/templates"));
         Files.writeString(dir.resolve("chart/Chart.yaml"), CHART);
         Files.writeString(dir.resolve("chart/templates/all.yaml"), TEMPLATES);
@@ -97,23 +91,9 @@ class HelmTest {
     }
 
 
+    /** What helm printed to stdout (its report of the release); fails unless it exited 0. */
     static String helm(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(helm, "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("HOME", dir.toString());
-        pb.environment().put("HELM_CACHE_HOME", dir.resolve("cache").toString());
-        pb.environment().put("HELM_CONFIG_HOME", dir.resolve("config").toString());
-        pb.environment().put("HELM_DATA_HOME", dir.resolve("data").toString());
-        Process process = pb.start();
-        process.getOutputStream().close();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("helm " + String.join(" ", args) + "\n" + text).isZero();
-        return text;
+        return helm.run(args).requireSuccess().stdout();
     }
 
     @Test

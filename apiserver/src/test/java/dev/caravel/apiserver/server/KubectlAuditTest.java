@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,12 +47,12 @@ class KubectlAuditTest {
 
     @TempDir
     Path dir;
-    private Path kubeconfig;
+    /** kubectl against the server running now: the warm-up's, then the audited one's. */
+    private ClientCommand kubectl;
 
     @Test
     void theAnalyserNamesTheUserWhoseListLoopLoadedTheServer() throws Exception {
-        String kubectl = ClientBinaries.kubectl();
-        warmUp(kubectl);
+        warmUp();
         Path policyFile = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path log = dir.resolve("audit.log");
         KeyValueStore store = MemoryStore.open();
@@ -61,19 +60,19 @@ class KubectlAuditTest {
                 AuditConfig.of(AuditPolicyFile.load(policyFile), AuditConfig.LogFile.withDefaults(log.toString()))));
         try {
             server.start();
-            kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+            kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
             seedConfigMapsWithoutHttp(server);
 
             // alice: a few writes and reads.
             for (int i = 0; i < 3; i++) {
-                run(kubectl, "--as", "alice", "create", "configmap", "alice-" + i, "--from-literal=k=v" + i);
+                run("--as", "alice", "create", "configmap", "alice-" + i, "--from-literal=k=v" + i);
             }
-            run(kubectl, "--as", "alice", "get", "configmap", "alice-0", "-o", "name");
+            run("--as", "alice", "get", "configmap", "alice-0", "-o", "name");
             // carol: a watch held open for two seconds (long-running, reported apart).
-            run(kubectl, "--as", "carol", "--as-group", "dev", "get", "configmaps", "--watch", "--request-timeout=2s");
+            run("--as", "carol", "--as-group", "dev", "get", "configmaps", "--watch", "--request-timeout=2s");
             // bob: the list loop, every kind at once, over and over.
             for (int i = 0; i < 20; i++) {
-                run(kubectl, "--as", "bob", "get", "configmaps,secrets,serviceaccounts,services", "-A", "-o", "name");
+                run("--as", "bob", "get", "configmaps,secrets,serviceaccounts,services", "-A", "-o", "name");
             }
         } finally {
             server.close();   // flushes the audit log
@@ -142,16 +141,16 @@ class KubectlAuditTest {
      * JVM serves run before its JIT has compiled the handlers and take hundreds of milliseconds,
      * which would charge whoever comes first (alice) with the server's warm-up, not its load.
      */
-    private void warmUp(String kubectl) throws Exception {
+    private void warmUp() throws Exception {
         KeyValueStore store = MemoryStore.open();
         CaravelServer server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         try {
             server.start();
-            kubeconfig = Kubeconfig.write(dir.resolve("warm-up-kubeconfig"), server.url());
+            kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("warm-up-kubeconfig"), server.url()), dir.resolve("home"));
             for (int i = 0; i < 3; i++) {
-                run(kubectl, "create", "configmap", "warm-" + i, "--from-literal=k=v");
-                run(kubectl, "get", "configmap", "warm-" + i, "-o", "name");
-                run(kubectl, "get", "configmaps,secrets,serviceaccounts,services", "-A", "-o", "name");
+                run("create", "configmap", "warm-" + i, "--from-literal=k=v");
+                run("get", "configmap", "warm-" + i, "-o", "name");
+                run("get", "configmaps,secrets,serviceaccounts,services", "-A", "-o", "name");
             }
         } finally {
             server.close();
@@ -159,24 +158,11 @@ class KubectlAuditTest {
         }
     }
 
-    private void run(String kubectl, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(kubectl);
-        command.add("--kubeconfig=" + kubeconfig);
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("HOME", dir.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        pb.redirectOutput(out.toFile()).redirectErrorStream(true);
-        Process process = pb.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-        }
+    private void run(String... args) throws Exception {
+        ClientCommand.Result result = kubectl.run(args);
         // A watch ends by its request timeout, which kubectl reports as an error; anything else must succeed.
         if (!List.of(args).contains("--watch")) {
-            assertThat(process.exitValue()).as("kubectl " + String.join(" ", args) + "\n" + Files.readString(out)).isZero();
+            result.requireSuccess();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravel.apiserver.server;
 
+import dev.caravel.apiserver.server.ClientCommand.Result;
 import dev.caravel.storage.KeyValueStore;
 import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,19 +30,17 @@ class KubectlListWatchTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static KeyValueStore store;
     private static CaravelServer server;
-    private static Path kubeconfig;
-    private static String kubectl;
+    private static ClientCommand kubectl;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        kubectl = ClientBinaries.kubectl();
         store = MemoryStore.open();
         server = new CaravelServer(CaravelServer.Config.loopback(0, store));
         server.start();
-        kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), server.url());
+        kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
         post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"many\"}}");
         for (int i = 0; i < CONFIG_MAPS; i++) {
             post("/api/v1/namespaces/many/configmaps", "{\"metadata\":{\"name\":\"cm-" + String.format("%03d", i)
@@ -71,25 +69,8 @@ class KubectlListWatchTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig=" + kubeconfig));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static KubectlTest.Result kubectl(String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command(args));
-        pb.environment().put("HOME", dir.toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        KubectlTest.Result result = new KubectlTest.Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        assertThat(result.exit()).as("kubectl " + String.join(" ", args) + "\n" + result).isZero();
-        return result;
+    private static Result kubectl(String... args) throws Exception {
+        return kubectl.run(args).requireSuccess();
     }
 
     private static List<String> lines(String out) {
@@ -98,26 +79,26 @@ class KubectlListWatchTest {
 
     @Test
     void labelSelectedGetReturnsTheSelectedObjects() throws Exception {
-        assertThat(lines(kubectl("get", "configmaps", "-n", "many", "-l", "shard=s7", "-o", "name").out()))
+        assertThat(lines(kubectl("get", "configmaps", "-n", "many", "-l", "shard=s7", "-o", "name").stdout()))
                 .containsExactly("configmap/cm-007", "configmap/cm-057", "configmap/cm-107", "configmap/cm-157",
                         "configmap/cm-207", "configmap/cm-257");
-        assertThat(lines(kubectl("get", "configmaps", "-n", "many", "-l", "shard in (s1,s2),shard!=s2", "-o", "name").out()))
+        assertThat(lines(kubectl("get", "configmaps", "-n", "many", "-l", "shard in (s1,s2),shard!=s2", "-o", "name").stdout()))
                 .hasSize(6);
     }
 
     @Test
     void fieldSelectedGetReturnsOneNodesPods() throws Exception {
-        assertThat(lines(kubectl("get", "pods", "-A", "--field-selector", "spec.nodeName=node-1", "-o", "name").out()))
+        assertThat(lines(kubectl("get", "pods", "-A", "--field-selector", "spec.nodeName=node-1", "-o", "name").stdout()))
                 .containsExactly("pod/pod-1", "pod/pod-13", "pod/pod-17", "pod/pod-5", "pod/pod-9");
-        assertThat(lines(kubectl("get", "configmaps", "-n", "many", "--field-selector", "metadata.name=cm-042", "-o", "name").out()))
+        assertThat(lines(kubectl("get", "configmaps", "-n", "many", "--field-selector", "metadata.name=cm-042", "-o", "name").stdout()))
                 .containsExactly("configmap/cm-042");
     }
 
     @Test
     void chunkedGetPagesThroughEveryObjectWithContinueTokens() throws Exception {
-        KubectlTest.Result result = kubectl("get", "configmaps", "-n", "many", "--chunk-size=50", "-o", "name", "-v=6");
-        assertThat(lines(result.out())).hasSize(CONFIG_MAPS).first().isEqualTo("configmap/cm-000");
-        Matcher pages = Pattern.compile("GET \\S+/configmaps\\?(continue=\\S+&)?limit=50\\s+200").matcher(result.err());
+        Result result = kubectl("get", "configmaps", "-n", "many", "--chunk-size=50", "-o", "name", "-v=6");
+        assertThat(lines(result.stdout())).hasSize(CONFIG_MAPS).first().isEqualTo("configmap/cm-000");
+        Matcher pages = Pattern.compile("GET \\S+/configmaps\\?(continue=\\S+&)?limit=50\\s+200").matcher(result.stderr());
         int requests = 0;
         int continued = 0;
         while (pages.find()) {
@@ -126,17 +107,15 @@ class KubectlListWatchTest {
                 continued++;
             }
         }
-        assertThat(requests).as(result.err()).isEqualTo(CONFIG_MAPS / 50);
+        assertThat(requests).as(result.stderr()).isEqualTo(CONFIG_MAPS / 50);
         assertThat(continued).isEqualTo(CONFIG_MAPS / 50 - 1);
     }
 
     @Test
     void getWatchPrintsTheListThenTheChanges() throws Exception {
         Path out = Files.createTempFile(dir, "watch", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command("get", "configmaps", "-n", "many", "-l", "shard=s3", "-w",
-                "--output-watch-events", "--request-timeout=30s"));
-        pb.environment().put("HOME", dir.toString());
-        Process watch = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process watch = kubectl.start(out, "get", "configmaps", "-n", "many", "-l", "shard=s3", "-w",
+                "--output-watch-events", "--request-timeout=30s");
         try {
             awaitOutput(out, "cm-253");
             post("/api/v1/namespaces/many/configmaps", "{\"metadata\":{\"name\":\"late\",\"labels\":{\"shard\":\"s3\"}}}");
