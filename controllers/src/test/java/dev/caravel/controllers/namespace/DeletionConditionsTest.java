@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.apiserver.server.ClientCommand;
+import dev.caravel.apiserver.server.ClientCommand.Result;
 import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,9 +126,9 @@ class DeletionConditionsTest {
         assertThat(finalizers.path("reason").asText()).isEqualTo("SomeFinalizerRemain");
         assertThat(finalizers.path("message").asText()).isEqualTo("Some finalizers are remaining: example.com/hold in 1 resource instances");
 
-        KubectlRun yaml = kubectl("get", "namespace", ns, "-o", "yaml");
-        assertThat(yaml.exit()).as(yaml.toString()).isZero();
-        assertThat(yaml.out()).contains("type: NamespaceDeletionContentFailure", "reason: ContentDeletionFailed",
+        Result yaml = kubectl("get", "namespace", ns, "-o", "yaml");
+        assertThat(yaml.exitCode()).as(yaml.describe()).isZero();
+        assertThat(yaml.stdout()).contains("type: NamespaceDeletionContentFailure", "reason: ContentDeletionFailed",
                 "message: 'Some finalizers are remaining: example.com/hold in 1 resource instances'",
                 "type: NamespaceDeletionDiscoveryFailure", "phase: Terminating");
 
@@ -227,21 +224,7 @@ class DeletionConditionsTest {
         return (ObjectNode) json.readTree(text);
     }
 
-    record KubectlRun(int exit, String out, String err) {
-    }
-
-    private static KubectlRun kubectl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ClientBinaries.kubectl(), "--kubeconfig=" + cluster.cluster().kubeconfigPath()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(home, "out", ".txt");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("HOME", home.toString());
-        Process process = pb.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl did not finish in 60 s");
-        }
-        return new KubectlRun(process.exitValue(), Files.readString(out), Files.readString(err));
+    private static Result kubectl(String... args) throws Exception {
+        return ClientCommand.kubectl(cluster.cluster().kubeconfigPath(), home).run(args);
     }
 }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deletion latch against a real server, with a limit of two seconds: a deletion blocked for
@@ -28,6 +31,9 @@ class DeletionLatchTest {
     private static final ObjectMapper json = new ObjectMapper();
     private static final Duration LIMIT = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path home;
 
     private static ControllerTestCluster cluster;
     private static ApiClient client;
@@ -164,21 +170,7 @@ class DeletionLatchTest {
 
     /** kubectl's output, with the cluster's kubeconfig; fails on a non-zero exit. */
     private static String kubectl(String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(dev.caravel.apiserver.server.ClientBinaries.kubectl(),
-                "--kubeconfig=" + cluster.cluster().kubeconfigPath()));
-        command.addAll(java.util.List.of(args));
-        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("kubectl-home");
-        java.nio.file.Path out = home.resolve("out.txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("HOME", home.toString());
-        Process process = pb.start();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl did not finish in 60 s");
-        }
-        String output = java.nio.file.Files.readString(out);
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        return ClientCommand.kubectl(cluster.cluster().kubeconfigPath(), home).run(args).requireSuccess().stdout();
     }
 
     private static void annotate(String ns, String time) throws Exception {
