@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravel.apiserver.server.ClientBinaries;
+import dev.caravel.apiserver.server.ClientCommand;
+import dev.caravel.apiserver.server.ClientCommand.Result;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
 import dev.caravel.testing.CaravelCluster;
@@ -17,11 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,30 +156,8 @@ class KubectlTopTest {
         return condition;
     }
 
-    record Result(int exit, String out, String err) {
-    }
-
     private static Result kubectl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ClientBinaries.kubectl(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("HOME", home.toString());
-        builder.environment().remove("KUBECONFIG");
-        Process process = builder.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        String out = read(process.getInputStream());
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return new Result(process.exitValue(), out, err.join());
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return ClientCommand.kubectl(cluster.kubeconfigPath(), home).run(args);
     }
 
     private static List<String> rows(String table) {
@@ -200,8 +176,8 @@ class KubectlTopTest {
     @Order(2)
     void kubectlTopNodesShowsEveryNodesUsage() throws Exception {
         Result top = kubectl("top", "nodes");
-        assertThat(top.exit()).as(top.err()).isZero();
-        List<String> rows = rows(top.out());
+        assertThat(top.exitCode()).as(top.describe()).isZero();
+        List<String> rows = rows(top.stdout());
         assertThat(rows.getFirst()).matches("NAME\\s+CPU\\(cores\\)\\s+CPU(\\(%\\)|%)\\s+MEMORY\\(bytes\\)\\s+MEMORY(\\(%\\)|%)");
         assertThat(rows).hasSize(3);
         assertThat(rows.get(1)).matches("worker-1\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%");
@@ -212,24 +188,24 @@ class KubectlTopTest {
     @Order(3)
     void kubectlTopPodsShowsPodsAndTheirContainers() throws Exception {
         Result top = kubectl("top", "pods", "-n", "shop");
-        assertThat(top.exit()).as(top.err()).isZero();
-        List<String> rows = rows(top.out());
+        assertThat(top.exitCode()).as(top.describe()).isZero();
+        List<String> rows = rows(top.stdout());
         assertThat(rows.getFirst()).matches("NAME\\s+CPU\\(cores\\)\\s+MEMORY\\(bytes\\)");
         assertThat(rows.subList(1, rows.size())).satisfiesExactly(
                 r -> assertThat(r).matches("web-1\\s+\\d+m\\s+\\d+Mi"),
                 r -> assertThat(r).matches("web-2\\s+\\d+m\\s+\\d+Mi"));
 
         Result containers = kubectl("top", "pod", "web-1", "-n", "shop", "--containers");
-        assertThat(containers.exit()).as(containers.err()).isZero();
-        assertThat(containers.out()).contains("app").contains("proxy");
+        assertThat(containers.exitCode()).as(containers.describe()).isZero();
+        assertThat(containers.stdout()).contains("app").contains("proxy");
 
         Result all = kubectl("top", "pods", "-A", "-l", "app=web");
-        assertThat(all.exit()).as(all.err()).isZero();
-        assertThat(rows(all.out())).hasSize(3);
+        assertThat(all.exitCode()).as(all.describe()).isZero();
+        assertThat(rows(all.stdout())).hasSize(3);
 
         Result missing = kubectl("top", "pod", "nope", "-n", "shop");
-        assertThat(missing.exit()).isNotZero();
-        assertThat(missing.err()).contains("pods \"nope\" not found");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("pods \"nope\" not found");
     }
 
     @Test
@@ -242,12 +218,12 @@ class KubectlTopTest {
         assertThat(down.path("reason").asText()).isEqualTo("FailedDiscoveryCheck");
         assertThat(down.path("message").asText()).containsIgnoringCase("expired");
         Result failing = kubectl("top", "nodes");
-        assertThat(failing.exit()).isNotZero();
+        assertThat(failing.exitCode()).isNotZero();
 
         serving(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1))).writeTo(crt(), key());
         JsonNode up = awaitAvailable(c -> c.path("status").asText().equals("True"));
         assertThat(up.path("status").asText()).as(up.toString()).isEqualTo("True");
         Result top = kubectl("top", "nodes");
-        assertThat(top.exit()).as(top.err()).isZero();
+        assertThat(top.exitCode()).as(top.describe()).isZero();
     }
 }
