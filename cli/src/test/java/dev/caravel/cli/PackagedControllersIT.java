@@ -2,7 +2,6 @@ package dev.caravel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ class PackagedControllersIT {
         Process controllers = null;
         Path controllersLog = dir.resolve("controllers.log");
         try {
-            ClientCommand kubectl = new ClientCommand(Path.of(ClientBinaries.kubectl()), server.kubeconfig(), dir.resolve("home"));
+            ClientCommand kubectl = ClientCommand.kubectl(server.kubeconfig(), dir.resolve("home"));
             ok(kubectl.run("create", "namespace", "standalone"));
             ok(kubectl.run("create", "configmap", "settings", "-n", "standalone", "--from-literal=k=v"));
             ok(kubectl.run("delete", "namespace", "standalone", "--wait=false"));

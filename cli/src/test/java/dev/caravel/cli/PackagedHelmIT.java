@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
 import java.io.IOException;
@@ -38,8 +37,8 @@ class PackagedHelmIT {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         server = PackagedServer.start(data, PackagedServer.freePort());
-        helm = new ClientCommand(Path.of(ClientBinaries.helm()), server.kubeconfig(), dir.resolve("home"));
-        kubectl = new ClientCommand(Path.of(ClientBinaries.kubectl()), server.kubeconfig(), dir.resolve("home"));
+        helm = ClientCommand.helm(server.kubeconfig(), dir.resolve("home"));
+        kubectl = ClientCommand.kubectl(server.kubeconfig(), dir.resolve("home"));
         chart = DemoChart.writeTo(dir.resolve("webshop"));
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ class PackagedKubectlIT {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         server = PackagedServer.start(data, PackagedServer.freePort());
-        kubectl = new ClientCommand(Path.of(ClientBinaries.kubectl()), server.kubeconfig(), dir.resolve("home"));
+        kubectl = ClientCommand.kubectl(server.kubeconfig(), dir.resolve("home"));
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravel.apiserver.server.ClientBinaries;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
 import java.nio.file.Files;
@@ -41,8 +40,8 @@ class PackagedRestartIT {
         Files.createDirectories(data);
         int port = PackagedServer.freePort();
         server = PackagedServer.start(data, port);
-        ClientCommand kubectl = new ClientCommand(Path.of(ClientBinaries.kubectl()), server.kubeconfig(), dir.resolve("home"));
-        ClientCommand helm = new ClientCommand(Path.of(ClientBinaries.helm()), server.kubeconfig(), dir.resolve("home"));
+        ClientCommand kubectl = ClientCommand.kubectl(server.kubeconfig(), dir.resolve("home"));
+        ClientCommand helm = ClientCommand.helm(server.kubeconfig(), dir.resolve("home"));
 
         ok(kubectl.runWithInput(AppManifest.orders(2), "apply", "-f", "-"));
         ok(helm.run("install", "shop", PackagedHelmIT.DemoChart.writeTo(dir.resolve("webshop")).toString()));
