@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.resource.GroupVersion;
 import dev.caravel.apiserver.resource.ResourceDefinition;
-import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
+import dev.caravel.apiserver.server.LoopbackServer;
 import dev.caravel.apiserver.server.Kubeconfig;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
 import dev.caravel.tls.CertificateAuthority;
 import dev.caravel.tls.IssuedCertificate;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -54,8 +52,7 @@ class AggregationTest {
     private static final String NAMESPACE = "aggregation";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static HttpClient http;
     private static CertificateAuthority authority;
     /** Signs the aggregator's front-proxy client certificate, as a cluster's front-proxy CA does. */
@@ -67,15 +64,13 @@ class AggregationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
         frontProxy = CertificateAuthority.create("front-proxy-ca", Duration.ofDays(1));
         IssuedCertificate proxyClient = frontProxy.issueClient("front-proxy-client", List.of(),
                 Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofDays(1)));
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store)
+        server = LoopbackServer.start(config -> config
                 .withAggregation(new Aggregator.Config(Duration.ofMillis(300), Duration.ofSeconds(2))
                         .withProxyClient(new Aggregator.ProxyClientCertificate(List.of(proxyClient.certificate()),
                                 proxyClient.key()))));
-        server.start();
         http = HttpClient.newHttpClient();
         authority = CertificateAuthority.create("aggregation-test-ca", Duration.ofDays(1));
         send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}");
@@ -88,9 +83,6 @@ class AggregationTest {
         }
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 
@@ -371,7 +363,7 @@ class AggregationTest {
         MetricsBackend backend = register("v1beta1.custom-metrics.example.com", "custom-metrics.example.com", "v1beta1",
                 "custom-metrics", authority.certificatePem(), null);
         awaitCondition("v1beta1.custom-metrics.example.com", "Passed");
-        ClientCommand kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        ClientCommand kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
 
         Result apiServices = kubectl.run("get", "apiservices");
         assertThat(apiServices.exitCode()).as(apiServices.describe()).isZero();

@@ -1,10 +1,7 @@
 package dev.caravel.apiserver.apiextensions;
 
-import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.ClientCommand;
-import dev.caravel.apiserver.server.Kubeconfig;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
+import dev.caravel.apiserver.server.LoopbackServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The real helm: a chart whose crds/ folder holds a CRD and whose templates hold one of its custom resources. */
 class HelmCustomResourceTest {
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static ClientCommand helm;
 
     @TempDir
@@ -60,10 +56,8 @@ class HelmCustomResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        helm = ClientCommand.helm(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        server = LoopbackServer.start();
+        helm = ClientCommand.helm(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
         Files.createDirectories(dir.resolve("chart/templates"));
         Files.createDirectories(dir.resolve("chart/crds"));
         Files.writeString(dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: backups\nversion: 0.1.0\n");
@@ -76,9 +70,6 @@ class HelmCustomResourceTest {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 

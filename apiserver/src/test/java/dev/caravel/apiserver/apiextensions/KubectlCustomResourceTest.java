@@ -1,11 +1,8 @@
 package dev.caravel.apiserver.apiextensions;
 
-import dev.caravel.apiserver.server.CaravelServer;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
-import dev.caravel.apiserver.server.Kubeconfig;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
+import dev.caravel.apiserver.server.LoopbackServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The real kubectl against an in-process server: a CRD applied, established, its resources used and deleted. */
 class KubectlCustomResourceTest {
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static ClientCommand kubectl;
 
     @TempDir
@@ -114,19 +110,14 @@ class KubectlCustomResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        server = LoopbackServer.start();
+        kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.server.ClientCommand.Result;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The runner every end-to-end test drives kubectl and helm through, checked with the real kubectl. */
 class ClientCommandTest {
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static ClientCommand kubectl;
 
     @TempDir
@@ -26,19 +23,14 @@ class ClientCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        server = LoopbackServer.start();
+        kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 

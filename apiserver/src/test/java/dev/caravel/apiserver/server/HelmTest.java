@@ -1,7 +1,5 @@
 package dev.caravel.apiserver.server;
 
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,8 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The real helm binary against an in-process server: install, upgrade, list, status, rollback, uninstall. */
 class HelmTest {
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static ClientCommand helm;
 
     @TempDir
@@ -71,10 +68,8 @@ class HelmTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        helm = ClientCommand.helm(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        server = LoopbackServer.start();
+        helm = ClientCommand.helm(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
         Files.createDirectories(dir.resolve("chart/templates"));
         Files.writeString(dir.resolve("chart/Chart.yaml"), CHART);
         Files.writeString(dir.resolve("chart/templates/all.yaml"), TEMPLATES);
@@ -84,9 +79,6 @@ class HelmTest {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 

@@ -11,8 +11,6 @@ import dev.caravel.audit.analysis.GroupSummary;
 import dev.caravel.audit.analysis.QueryTimeAnalyser;
 import dev.caravel.audit.event.AuditSource;
 import dev.caravel.audit.policy.AuditPolicyFile;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,13 +53,11 @@ class KubectlAuditTest {
         warmUp();
         Path policyFile = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path log = dir.resolve("audit.log");
-        KeyValueStore store = MemoryStore.open();
-        CaravelServer server = new CaravelServer(CaravelServer.Config.loopback(0, store).withAudit(
-                AuditConfig.of(AuditPolicyFile.load(policyFile), AuditConfig.LogFile.withDefaults(log.toString()))));
-        try {
-            server.start();
-            kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
-            seedConfigMapsWithoutHttp(server);
+        AuditConfig audit = AuditConfig.of(AuditPolicyFile.load(policyFile), AuditConfig.LogFile.withDefaults(log.toString()));
+        // Closing the server flushes the audit log.
+        try (LoopbackServer server = LoopbackServer.start(config -> config.withAudit(audit))) {
+            kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
+            seedConfigMapsWithoutHttp(server.server());
 
             // alice: a few writes and reads.
             for (int i = 0; i < 3; i++) {
@@ -74,9 +70,6 @@ class KubectlAuditTest {
             for (int i = 0; i < 20; i++) {
                 run("--as", "bob", "get", "configmaps,secrets,serviceaccounts,services", "-A", "-o", "name");
             }
-        } finally {
-            server.close();   // flushes the audit log
-            store.close();
         }
 
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -142,19 +135,13 @@ class KubectlAuditTest {
      * which would charge whoever comes first (alice) with the server's warm-up, not its load.
      */
     private void warmUp() throws Exception {
-        KeyValueStore store = MemoryStore.open();
-        CaravelServer server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        try {
-            server.start();
-            kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("warm-up-kubeconfig"), server.url()), dir.resolve("home"));
+        try (LoopbackServer server = LoopbackServer.start()) {
+            kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("warm-up-kubeconfig")), dir.resolve("home"));
             for (int i = 0; i < 3; i++) {
                 run("create", "configmap", "warm-" + i, "--from-literal=k=v");
                 run("get", "configmap", "warm-" + i, "-o", "name");
                 run("get", "configmaps,secrets,serviceaccounts,services", "-A", "-o", "name");
             }
-        } finally {
-            server.close();
-            store.close();
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.caravel.apiserver.server;
 
 import dev.caravel.apiserver.server.ClientCommand.Result;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +26,7 @@ class KubectlListWatchTest {
 
     private static final int CONFIG_MAPS = 300;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static ClientCommand kubectl;
 
     @TempDir
@@ -37,10 +34,8 @@ class KubectlListWatchTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        server = LoopbackServer.start();
+        kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
         post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"many\"}}");
         for (int i = 0; i < CONFIG_MAPS; i++) {
             post("/api/v1/namespaces/many/configmaps", "{\"metadata\":{\"name\":\"cm-" + String.format("%03d", i)
@@ -56,9 +51,6 @@ class KubectlListWatchTest {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 

@@ -3,8 +3,6 @@ package dev.caravel.apiserver.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravel.apiserver.server.ClientCommand.Result;
-import dev.caravel.storage.KeyValueStore;
-import dev.caravel.storage.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The real kubectl binary against an in-process server on the memory store. */
 class KubectlTest {
 
-    private static KeyValueStore store;
-    private static CaravelServer server;
+    private static LoopbackServer server;
     private static ClientCommand kubectl;
 
     @TempDir
@@ -27,19 +24,14 @@ class KubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        store = MemoryStore.open();
-        server = new CaravelServer(CaravelServer.Config.loopback(0, store));
-        server.start();
-        kubectl = ClientCommand.kubectl(Kubeconfig.write(dir.resolve("kubeconfig"), server.url()), dir.resolve("home"));
+        server = LoopbackServer.start();
+        kubectl = ClientCommand.kubectl(server.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("home"));
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (store != null) {
-            store.close();
         }
     }
 
