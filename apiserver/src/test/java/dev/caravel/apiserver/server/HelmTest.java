@@ -82,7 +82,6 @@ class HelmTest {
         }
     }
 
-
     /** What helm printed to stdout (its report of the release); fails unless it exited 0. */
     static String helm(String... args) throws Exception {
         return helm.run(args).requireSuccess().stdout();

@@ -35,7 +35,6 @@ class KubectlTest {
         }
     }
 
-
     static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
         return kubectl.runWithInput(stdin, args);
     }
