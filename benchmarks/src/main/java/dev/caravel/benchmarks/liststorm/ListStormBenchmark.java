@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code ./scripts/benchmark liststorm [--nodes N] [--pods N] [--storm-seconds S]
  * [--storm-clients N] [--watchers N] [--watch-rate N] [--watch-seconds S] [--server-heap-mb MB]
- * [--output FILE] [--seeded-store DIR] [--fan-out-only] [--server-gc g1|zgc] [--gc-rounds N]}; defaults are the
- * issue's sizes; the smoke size is {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
+ * [--output FILE] [--seeded-store DIR] [--fan-out-only] [--point-warm-up N] [--server-gc g1|zgc] [--gc-rounds N]};
+ * defaults are the issue's sizes; the smoke size is {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
  *
  * <p>{@code --gc-rounds N} compares the server's collectors instead: N rounds, each starting a G1
  * and a ZGC server (cache on) on the same store, in alternating order, and measuring on each the
