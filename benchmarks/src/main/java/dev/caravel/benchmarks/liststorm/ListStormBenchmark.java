@@ -136,35 +136,40 @@ public final class ListStormBenchmark {
 
             if (options.gcRounds() > 0) {
                 report.set("gc_comparison", compareCollectors(options, seeded, store));
-                report.remove("baseline_heap_empty_store_bytes");
-                finish(report, options);
-                return;
+            } else {
+                measureModes(options, seeded, store, report);
             }
-            ObjectNode modes = report.putObject("modes");
-            for (boolean fromCache : options.fanOutOnly() ? new boolean[0] : new boolean[] {true, false}) {
-                String mode = fromCache ? "cache_on" : "cache_off";
-                progress("mode " + mode + ": starting the server (" + options.serverHeapMb() + " MB heap)");
-                try (ServerProcess server = ServerProcess.start(store, fromCache, options.serverHeapMb(), options.serverGc());
-                     HttpLists http = new HttpLists(server.url())) {
-                    modes.set(mode, runMode(options, seeded, server, http, fromCache,
-                            report.path("baseline_heap_empty_store_bytes").asLong()));
-                }
-            }
-            if (options.watchers() > 0) {
-                // Its own server: 10,000 watches and the events queued for them would weigh on any other measurement.
-                progress("watch fan-out: starting the server (consistent lists from cache on)");
-                try (ServerProcess server = ServerProcess.start(store, true, options.serverHeapMb(), options.serverGc());
-                     HttpLists http = new HttpLists(server.url())) {
-                    measure(report, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
-                            () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(),
-                                    options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
-                }
-            }
-            report.set("targets", targets(report));
         } finally {
+            // Before finish, which exits the JVM.
             deleteRecursively(root);
         }
         finish(report, options);
+    }
+
+    /** The default run: each mode (cache on, then off) on its own server, the fan-out on another, and the targets. */
+    private static void measureModes(Options options, ClusterSeed.Seeded seeded, Path store, ObjectNode report)
+            throws Exception {
+        ObjectNode modes = report.putObject("modes");
+        for (boolean fromCache : options.fanOutOnly() ? new boolean[0] : new boolean[] {true, false}) {
+            String mode = fromCache ? "cache_on" : "cache_off";
+            progress("mode " + mode + ": starting the server (" + options.serverHeapMb() + " MB heap)");
+            try (ServerProcess server = ServerProcess.start(store, fromCache, options.serverHeapMb(), options.serverGc());
+                 HttpLists http = new HttpLists(server.url())) {
+                modes.set(mode, runMode(options, seeded, server, http, fromCache,
+                        report.path("baseline_heap_empty_store_bytes").asLong()));
+            }
+        }
+        if (options.watchers() > 0) {
+            // Its own server: 10,000 watches and the events queued for them would weigh on any other measurement.
+            progress("watch fan-out: starting the server (consistent lists from cache on)");
+            try (ServerProcess server = ServerProcess.start(store, true, options.serverHeapMb(), options.serverGc());
+                 HttpLists http = new HttpLists(server.url())) {
+                measure(report, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
+                        () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(),
+                                options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
+            }
+        }
+        report.set("targets", targets(report));
     }
 
     private static void finish(ObjectNode report, Options options) throws IOException {
