@@ -2,11 +2,17 @@ package dev.caravel.benchmarks.liststorm;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
@@ -54,6 +60,98 @@ final class HttpLists implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofInputStream());
         long bytes = drain(response.body());
         return new Answer(response.statusCode(), bytes, System.nanoTime() - start);
+    }
+
+    /**
+     * The same on a raw socket, the cheapest way to read an answer: one HTTP/1.1 request on a fresh
+     * connection, a 4 MiB receive buffer, the body read in 1 MiB reads and counted, not decoded or
+     * copied. It measures the server (and the loopback), where {@link #get}'s HttpClient adds its
+     * own buffering and copies on the same cores. The bytes counted are the body as sent, chunk
+     * framing included (a few bytes per 8 KiB or more). The answer must be 200 with a chunked or
+     * sized body; the connection is closed once the body's end is read.
+     */
+    Answer getRaw(String pathAndQuery, String accept, Duration timeout) throws IOException {
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4 << 20);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            byte[] request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAccept: " + accept + "\r\nUser-Agent: caravel-list-storm\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[1 << 20];
+            int filled = 0;
+            int headerEnd = -1;
+            while (headerEnd < 0) {
+                int n = in.read(buffer, filled, buffer.length - filled);
+                if (n < 0) {
+                    throw new IOException("GET " + pathAndQuery + ": the connection closed inside the headers");
+                }
+                filled += n;
+                headerEnd = indexOf(buffer, filled, HEADERS_END);
+                if (headerEnd < 0 && filled == buffer.length) {
+                    throw new IOException("GET " + pathAndQuery + ": headers over " + buffer.length + " bytes");
+                }
+            }
+            String headers = new String(buffer, 0, headerEnd, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            int status = Integer.parseInt(headers.substring(9, 12));
+            boolean chunked = headers.contains("\r\ntransfer-encoding: chunked");
+            long length = contentLength(headers);
+            long bytes = filled - headerEnd - HEADERS_END.length;
+            // The body's last bytes, to see a chunked body's end without waiting for the server to close.
+            byte[] tail = new byte[CHUNKED_END.length];
+            keepTail(tail, buffer, headerEnd + HEADERS_END.length, filled);
+            while (chunked ? !Arrays.equals(tail, CHUNKED_END) : length < 0 || bytes < length) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    if (chunked || length >= 0) {
+                        throw new IOException("GET " + pathAndQuery + ": the body ended early, after " + bytes + " bytes");
+                    }
+                    break;
+                }
+                bytes += n;
+                keepTail(tail, buffer, 0, n);
+            }
+            return new Answer(status, bytes, System.nanoTime() - start);
+        }
+    }
+
+    private static final byte[] HEADERS_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED_END = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static int indexOf(byte[] buffer, int limit, byte[] wanted) {
+        for (int i = 0; i + wanted.length <= limit; i++) {
+            if (Arrays.equals(buffer, i, i + wanted.length, wanted, 0, wanted.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static long contentLength(String headers) {
+        int at = headers.indexOf("\r\ncontent-length:");
+        if (at < 0) {
+            return -1;
+        }
+        int from = at + "\r\ncontent-length:".length();
+        int end = headers.indexOf("\r\n", from);
+        return Long.parseLong(headers.substring(from, end < 0 ? headers.length() : end).trim());
+    }
+
+    /** Shifts {@code buffer[from, to)} into {@code tail}, which keeps the last bytes seen. */
+    private static void keepTail(byte[] tail, byte[] buffer, int from, int to) {
+        int n = to - from;
+        if (n >= tail.length) {
+            System.arraycopy(buffer, to - tail.length, tail, 0, tail.length);
+        } else if (n > 0) {
+            System.arraycopy(tail, n, tail, 0, tail.length - n);
+            System.arraycopy(buffer, from, tail, tail.length - n, n);
+        }
     }
 
     /** The same, asynchronously; the body is discarded as it arrives (its size is not counted). */

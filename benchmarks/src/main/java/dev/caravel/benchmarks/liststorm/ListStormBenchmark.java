@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -29,14 +30,19 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code ./scripts/benchmark liststorm [--nodes N] [--pods N] [--storm-seconds S]
  * [--storm-clients N] [--watchers N] [--watch-rate N] [--watch-seconds S] [--server-heap-mb MB]
- * [--output FILE] [--seeded-store DIR] [--fan-out-only]}; defaults are the issue's sizes; the smoke size is
- * {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
+ * [--output FILE] [--seeded-store DIR] [--fan-out-only] [--point-warm-up N] [--server-gc g1|zgc] [--gc-rounds N]};
+ * defaults are the issue's sizes; the smoke size is {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
+ *
+ * <p>{@code --gc-rounds N} compares the server's collectors instead: N rounds, each starting a G1
+ * and a ZGC server (cache on) on the same store, in alternating order, and measuring on each the
+ * full JSON list (raw socket and HttpClient), (b), (c) and the watch fan-out, with the collections
+ * and collector time the server spent during each; no storm and no cache-off mode.
  */
 public final class ListStormBenchmark {
 
     record Options(int nodes, int pods, int stormSeconds, int stormClients, int watchers, int watchRate,
                    int watchSeconds, int serverHeapMb, int listRepeats, int pointLists, int pointSeconds, Path output,
-                   Path seededStore, boolean fanOutOnly) {
+                   Path seededStore, boolean fanOutOnly, ServerGc serverGc, int gcRounds, int pointWarmUp) {
         static Options parse(String[] args) {
             int nodes = 5_000;
             int pods = 150_000;
@@ -52,6 +58,9 @@ public final class ListStormBenchmark {
             Path output = null;
             Path seededStore = null;
             boolean fanOutOnly = false;
+            ServerGc serverGc = ServerGc.G1;
+            int gcRounds = 0;
+            int pointWarmUp = 200;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -68,11 +77,14 @@ public final class ListStormBenchmark {
                     case "--output" -> output = Path.of(args[++i]);
                     case "--seeded-store" -> seededStore = Path.of(args[++i]);
                     case "--fan-out-only" -> fanOutOnly = true;
+                    case "--server-gc" -> serverGc = ServerGc.parse(args[++i]);
+                    case "--gc-rounds" -> gcRounds = Integer.parseInt(args[++i]);
+                    case "--point-warm-up" -> pointWarmUp = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
             return new Options(nodes, pods, stormSeconds, stormClients, watchers, watchRate, watchSeconds, heapMb,
-                    listRepeats, pointLists, pointSeconds, output, seededStore, fanOutOnly);
+                    listRepeats, pointLists, pointSeconds, output, seededStore, fanOutOnly, serverGc, gcRounds, pointWarmUp);
         }
     }
 
@@ -80,6 +92,8 @@ public final class ListStormBenchmark {
     private static final Duration FULL_LIST_BUDGET = Duration.ofSeconds(120);
     private static final Duration FULL_LIST_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration SLOW_LIST = Duration.ofSeconds(20);
+    /** At most this long in the point lists' warm-up (a list from storage takes seconds). */
+    private static final Duration POINT_WARM_UP_TIME = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ListStormBenchmark() {}
@@ -109,39 +123,56 @@ public final class ListStormBenchmark {
                 progress("seeding " + options.nodes() + " nodes and " + options.pods() + " pods into " + store);
                 seeded = ClusterSeed.seed(store, options.nodes(), options.pods());
             }
-            progress("baseline: the server's heap on an empty store");
-            Path empty = root.resolve("empty");
-            try (ServerProcess server = ServerProcess.start(empty, true, options.serverHeapMb())) {
-                report.put("baseline_heap_empty_store_bytes", server.heapAfterGc());
+            if (options.gcRounds() == 0) {
+                progress("baseline: the server's heap on an empty store");
+                Path empty = root.resolve("empty");
+                try (ServerProcess server = ServerProcess.start(empty, true, options.serverHeapMb(), options.serverGc())) {
+                    report.put("baseline_heap_empty_store_bytes", server.heapAfterGc());
+                }
             }
             ObjectNode seed = JSON.valueToTree(seeded);
             seed.put("pod_average_bytes", seeded.podJsonBytes() / Math.max(1, seeded.pods()));
             report.set("seed", seed);
 
-            ObjectNode modes = report.putObject("modes");
-            for (boolean fromCache : options.fanOutOnly() ? new boolean[0] : new boolean[] {true, false}) {
-                String mode = fromCache ? "cache_on" : "cache_off";
-                progress("mode " + mode + ": starting the server (" + options.serverHeapMb() + " MB heap)");
-                try (ServerProcess server = ServerProcess.start(store, fromCache, options.serverHeapMb());
-                     HttpLists http = new HttpLists(server.url())) {
-                    modes.set(mode, runMode(options, seeded, server, http, fromCache,
-                            report.path("baseline_heap_empty_store_bytes").asLong()));
-                }
+            if (options.gcRounds() > 0) {
+                report.set("gc_comparison", compareCollectors(options, seeded, store));
+            } else {
+                measureModes(options, seeded, store, report);
             }
-            if (options.watchers() > 0) {
-                // Its own server: 10,000 watches and the events queued for them would weigh on any other measurement.
-                progress("watch fan-out: starting the server (consistent lists from cache on)");
-                try (ServerProcess server = ServerProcess.start(store, true, options.serverHeapMb());
-                     HttpLists http = new HttpLists(server.url())) {
-                    measure(report, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
-                            () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(),
-                                    options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
-                }
-            }
-            report.set("targets", targets(report));
         } finally {
+            // Before finish, which exits the JVM.
             deleteRecursively(root);
         }
+        finish(report, options);
+    }
+
+    /** The default run: each mode (cache on, then off) on its own server, the fan-out on another, and the targets. */
+    private static void measureModes(Options options, ClusterSeed.Seeded seeded, Path store, ObjectNode report)
+            throws Exception {
+        ObjectNode modes = report.putObject("modes");
+        for (boolean fromCache : options.fanOutOnly() ? new boolean[0] : new boolean[] {true, false}) {
+            String mode = fromCache ? "cache_on" : "cache_off";
+            progress("mode " + mode + ": starting the server (" + options.serverHeapMb() + " MB heap)");
+            try (ServerProcess server = ServerProcess.start(store, fromCache, options.serverHeapMb(), options.serverGc());
+                 HttpLists http = new HttpLists(server.url())) {
+                modes.set(mode, runMode(options, seeded, server, http, fromCache,
+                        report.path("baseline_heap_empty_store_bytes").asLong()));
+            }
+        }
+        if (options.watchers() > 0) {
+            // Its own server: 10,000 watches and the events queued for them would weigh on any other measurement.
+            progress("watch fan-out: starting the server (consistent lists from cache on)");
+            try (ServerProcess server = ServerProcess.start(store, true, options.serverHeapMb(), options.serverGc());
+                 HttpLists http = new HttpLists(server.url())) {
+                measure(report, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
+                        () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(),
+                                options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
+            }
+        }
+        report.set("targets", targets(report));
+    }
+
+    private static void finish(ObjectNode report, Options options) throws IOException {
         String text = JSON.writeValueAsString(report);
         System.out.println(text);
         if (options.output() != null) {
@@ -168,15 +199,19 @@ public final class ListStormBenchmark {
                 String query = "/api/v1/pods" + (rv.equals("0") ? "?resourceVersion=0" : "");
                 String accept = form.equals("json") ? HttpLists.JSON : HttpLists.TABLE;
                 measure(full, form + "_rv_" + rv, "(a) all pods, " + form + ", resourceVersion " + rv, server,
-                        () -> fullList(http, query, accept, options.listRepeats()));
+                        () -> fullList(http::get, query, accept, options.listRepeats()));
+                if (form.equals("json")) {
+                    measure(full, form + "_rv_" + rv + "_raw_socket", "(a) all pods, " + form + ", resourceVersion " + rv
+                            + ", raw-socket client", server, () -> fullList(http::getRaw, query, accept, options.listRepeats()));
+                }
             }
         }
 
         int apps = Math.max(1, seeded.pods() / ClusterSeed.PODS_PER_APP);
         measure(results, "b_label_selected", "(b) label-selected lists (5 pods each)", server,
-                () -> pointLists(http, options, seed -> "/api/v1/pods?labelSelector=app%3D" + ClusterSeed.app(seed.nextInt(apps))));
+                () -> pointLists(http, http::get, options, seed -> "/api/v1/pods?labelSelector=app%3D" + ClusterSeed.app(seed.nextInt(apps))));
         measure(results, "c_pods_of_node", "(c) the pods of one node by fieldSelector spec.nodeName", server,
-                () -> pointLists(http, options, seed -> "/api/v1/pods?fieldSelector=spec.nodeName%3D"
+                () -> pointLists(http, http::get, options, seed -> "/api/v1/pods?fieldSelector=spec.nodeName%3D"
                         + ClusterSeed.nodeName(seed.nextInt(seeded.nodes()))));
         measure(results, "memory", "heap after GC", server, () -> {
             long heap = server.heapAfterGc();
@@ -225,7 +260,7 @@ public final class ListStormBenchmark {
      * list slower than {@link #SLOW_LIST} is kept as the one sample instead (marked cold): at
      * 150,000 pods read from storage a list takes minutes, and a warm-up would double that.
      */
-    private static ObjectNode fullList(HttpLists http, String query, String accept, int repeats) throws Exception {
+    private static ObjectNode fullList(Getter http, String query, String accept, int repeats) throws Exception {
         HttpLists.Answer first = http.get(query, accept, FULL_LIST_TIMEOUT);
         Latencies latencies = new Latencies();
         boolean cold = first.nanos() > SLOW_LIST.toNanos();
@@ -256,19 +291,113 @@ public final class ListStormBenchmark {
         return json;
     }
 
+    /** One way of reading a list: {@link HttpLists#get} (JDK HttpClient) or {@link HttpLists#getRaw} (raw socket). */
+    private interface Getter {
+        HttpLists.Answer get(String pathAndQuery, String accept, Duration timeout) throws Exception;
+    }
+
+    /**
+     * The collectors side by side on one store: rounds of a G1 and a ZGC server, the order
+     * alternating (G1 first in odd rounds) so a drift in the machine's load falls on both.
+     */
+    private static ObjectNode compareCollectors(Options options, ClusterSeed.Seeded seeded, Path store) throws Exception {
+        ObjectNode comparison = JSON.createObjectNode();
+        ArrayNode runs = comparison.putArray("runs");
+        for (int round = 1; round <= options.gcRounds(); round++) {
+            ServerGc[] order = round % 2 == 1 ? new ServerGc[] {ServerGc.G1, ServerGc.ZGC} : new ServerGc[] {ServerGc.ZGC, ServerGc.G1};
+            for (ServerGc gc : order) {
+                progress("round " + round + ", " + gc.label() + ": starting the server (" + options.serverHeapMb() + " MB heap)");
+                ObjectNode run = runs.addObject();
+                run.put("round", round);
+                run.put("gc", gc.label());
+                try (ServerProcess server = ServerProcess.start(store, true, options.serverHeapMb(), gc);
+                     HttpLists http = new HttpLists(server.url())) {
+                    measureWithGc(run, "a_json_rv_unset_raw_socket", "(a) all pods, JSON, raw-socket client", server,
+                            () -> fullList(http::getRaw, "/api/v1/pods", HttpLists.JSON, options.listRepeats()));
+                    measureWithGc(run, "a_json_rv_unset_http_client", "(a) all pods, JSON, JDK HttpClient", server,
+                            () -> fullList(http::get, "/api/v1/pods", HttpLists.JSON, options.listRepeats()));
+                    int apps = Math.max(1, seeded.pods() / ClusterSeed.PODS_PER_APP);
+                    measureWithGc(run, "b_label_selected", "(b) label-selected lists (5 pods each)", server,
+                            () -> pointLists(http, http::get, options, seed -> "/api/v1/pods?labelSelector=app%3D"
+                                    + ClusterSeed.app(seed.nextInt(apps))));
+                    measureWithGc(run, "b_label_selected_raw_socket", "(b) label-selected lists, raw-socket client", server,
+                            () -> pointLists(http, http::getRaw, options, seed -> "/api/v1/pods?labelSelector=app%3D"
+                                    + ClusterSeed.app(seed.nextInt(apps))));
+                    measureWithGc(run, "c_pods_of_node", "(c) the pods of one node", server,
+                            () -> pointLists(http, http::get, options, seed -> "/api/v1/pods?fieldSelector=spec.nodeName%3D"
+                                    + ClusterSeed.nodeName(seed.nextInt(seeded.nodes()))));
+                    if (options.watchers() > 0) {
+                        // Last on this server: the watches stay open until it stops.
+                        measureWithGc(run, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers", server,
+                                () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.watchers(),
+                                        options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
+                    }
+                }
+            }
+        }
+        comparison.set("summary", collectorSummary(runs));
+        return comparison;
+    }
+
+    /** {@link #measure}, adding the collections and collector milliseconds the server spent during it. */
+    private static void measureWithGc(ObjectNode into, String name, String title, ServerProcess server,
+                                      Measurement measurement) throws Exception {
+        measure(into, name, title, server, () -> {
+            Map<String, long[]> before = server.collections();
+            JsonNode figures = measurement.run();
+            Map<String, long[]> after = server.collections();
+            if (figures instanceof ObjectNode object) {
+                ObjectNode collectors = object.putObject("server_gc");
+                after.forEach((collector, counts) -> {
+                    long[] was = before.getOrDefault(collector, new long[2]);
+                    collectors.put(collector, (counts[0] - was[0]) + " in " + (counts[1] - was[1]) + " ms");
+                });
+            }
+            return figures;
+        });
+    }
+
+    /** Per collector, the headline figures of every round, to read side by side. */
+    private static ObjectNode collectorSummary(ArrayNode runs) {
+        String[][] figures = {
+            {"a_json_rv_unset_raw_socket", "p50_ms"}, {"a_json_rv_unset_http_client", "p50_ms"},
+            {"b_label_selected", "p50_ms"}, {"b_label_selected", "p99_ms"}, {"b_label_selected", "max_ms"},
+            {"b_label_selected_raw_socket", "p50_ms"}, {"b_label_selected_raw_socket", "p99_ms"},
+            {"c_pods_of_node", "p50_ms"}, {"c_pods_of_node", "p99_ms"}, {"c_pods_of_node", "max_ms"},
+            {"watch_fan_out", "delivery_p50_ms"}, {"watch_fan_out", "delivery_p99_ms"}, {"watch_fan_out", "delivery_max_ms"},
+        };
+        ObjectNode summary = JSON.createObjectNode();
+        for (JsonNode run : runs) {
+            ObjectNode ofCollector = summary.has(run.path("gc").asText()) ? (ObjectNode) summary.get(run.path("gc").asText())
+                    : summary.putObject(run.path("gc").asText());
+            for (String[] figure : figures) {
+                String key = figure[0] + "." + figure[1];
+                ArrayNode values = ofCollector.has(key) ? (ArrayNode) ofCollector.get(key) : ofCollector.putArray(key);
+                values.add(Latencies.round(figure(run.path(figure[0]), figure[1])));
+            }
+        }
+        return summary;
+    }
+
     /** Sequential small lists, up to the count or the time given in the options. */
-    private static ObjectNode pointLists(HttpLists http, Options options, java.util.function.Function<Random, String> query)
-            throws Exception {
+    private static ObjectNode pointLists(HttpLists http, Getter get, Options options,
+                                         java.util.function.Function<Random, String> query) throws Exception {
         Random random = new Random(11);
         ObjectMapper plain = new ObjectMapper();
-        // The sample, read whole to count its items, is also the warm-up.
         JsonNode sample = plain.readTree(http.getString(query.apply(new Random(5)), NodeGroupStorm.REQUEST_TIMEOUT));
         int sampleItems = sample.path("items").size();
+        // Untimed lists first, so the figures are the server's steady state, not its code being compiled.
+        Random warmUpQueries = new Random(3);
+        long warmUpEnd = System.nanoTime() + POINT_WARM_UP_TIME.toNanos();
+        int warmUps = 0;
+        for (; warmUps < options.pointWarmUp() && System.nanoTime() < warmUpEnd; warmUps++) {
+            get.get(query.apply(warmUpQueries), HttpLists.JSON, NodeGroupStorm.REQUEST_TIMEOUT);
+        }
         Latencies latencies = new Latencies();
         long end = System.nanoTime() + Duration.ofSeconds(options.pointSeconds()).toNanos();
         for (int i = 0; i < options.pointLists() && System.nanoTime() < end; i++) {
             try {
-                HttpLists.Answer answer = http.get(query.apply(random), HttpLists.JSON, NodeGroupStorm.REQUEST_TIMEOUT);
+                HttpLists.Answer answer = get.get(query.apply(random), HttpLists.JSON, NodeGroupStorm.REQUEST_TIMEOUT);
                 latencies.record(answer.nanos());
                 if (!answer.ok()) {
                     latencies.fail();
@@ -280,6 +409,7 @@ public final class ListStormBenchmark {
         }
         ObjectNode json = latencies.toJson();
         json.put("items_in_a_sample", sampleItems);
+        json.put("warm_up_lists", warmUps);
         return json;
     }
 
@@ -290,10 +420,12 @@ public final class ListStormBenchmark {
         JsonNode off = report.path("modes").path("cache_off");
         target(targets, "(b) label-selected list p99, cache on", "<= 5 ms", figure(on.path("b_label_selected"), "p99_ms"), 5, true);
         target(targets, "(c) pods of one node p99, cache on", "<= 5 ms", figure(on.path("c_pods_of_node"), "p99_ms"), 5, true);
-        target(targets, "(a) full JSON list of all pods, p50, cache on, resourceVersion unset", "<= 1000 ms",
-                figure(on.path("a_full_pod_list").path("json_rv_unset"), "p50_ms"), 1000, true);
-        target(targets, "(a) full JSON list of all pods, p50, cache on, resourceVersion 0", "<= 1000 ms",
-                figure(on.path("a_full_pod_list").path("json_rv_0"), "p50_ms"), 1000, true);
+        for (String rv : new String[] {"unset", "0"}) {
+            target(targets, "(a) full JSON list of all pods, p50, cache on, resourceVersion " + rv + ", raw-socket client",
+                    "<= 1000 ms", figure(on.path("a_full_pod_list").path("json_rv_" + rv + "_raw_socket"), "p50_ms"), 1000, true);
+            target(targets, "(a) full JSON list of all pods, p50, cache on, resourceVersion " + rv + ", JDK HttpClient",
+                    "<= 1000 ms", figure(on.path("a_full_pod_list").path("json_rv_" + rv), "p50_ms"), 1000, true);
+        }
         for (String list : new String[] {"node_lists", "pod_lists"}) {
             double p99On = figure(on.path("d_node_group_storm").path(list), "p99_ms");
             double p99Off = off.path("d_node_group_storm").path(list).path("p99_ms").asDouble(Double.NaN);

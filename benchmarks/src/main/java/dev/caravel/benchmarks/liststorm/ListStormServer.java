@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * The API server of one list-storm mode, in its own JVM so that its CPU time and heap are its own:
  * {@code ListStormServer <store folder> <consistentListFromCache>}. It answers on stdout with lines
  * starting {@value #PREFIX}: the URL once serving, and the heap used after a full GC when sent
- * {@code heap} on stdin. End of stdin (the benchmark going away) stops it.
+ * {@code heap} on stdin, and its collectors' counts and times when sent {@code gc}. End of stdin (the benchmark going away) stops it.
  */
 public final class ListStormServer {
 
@@ -41,11 +42,24 @@ public final class ListStormServer {
                 if (line.equals("heap")) {
                     System.out.println(PREFIX + "heap " + heapAfterGc());
                     System.out.flush();
+                } else if (line.equals("gc")) {
+                    System.out.println(PREFIX + "gc " + collections());
+                    System.out.flush();
                 }
             }
             server.close();
         }
         System.exit(0);
+    }
+
+    /** Each collector's collections and milliseconds so far: {@code name=count/millis;...} (names hold no = or ;). */
+    private static String collections() {
+        StringBuilder figures = new StringBuilder();
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            figures.append(collector.getName()).append('=').append(collector.getCollectionCount()).append('/')
+                    .append(collector.getCollectionTime()).append(';');
+        }
+        return figures.toString();
     }
 
     /** Heap used after full collections, once the figure stops falling. */

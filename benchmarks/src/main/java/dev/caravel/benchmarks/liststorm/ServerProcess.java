@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +36,13 @@ final class ServerProcess implements AutoCloseable {
         this.url = first.substring(4);
     }
 
-    /** Starts the server on the store in {@code folder}, with {@code heapMb} of heap. */
-    static ServerProcess start(Path folder, boolean consistentListFromCache, int heapMb) throws IOException, InterruptedException {
+    /** Starts the server on the store in {@code folder}, with {@code heapMb} of heap and the collector {@code gc}. */
+    static ServerProcess start(Path folder, boolean consistentListFromCache, int heapMb, ServerGc gc)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m",
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"), ListStormServer.class.getName(),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(gc.jvmFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ListStormServer.class.getName(),
                 folder.toString(), Boolean.toString(consistentListFromCache)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new ServerProcess(process);
@@ -80,6 +83,28 @@ final class ServerProcess implements AutoCloseable {
             throw new IOException("no heap figure from the list-storm server: " + answer);
         }
         return Long.parseLong(answer.substring(5));
+    }
+
+    /**
+     * The server's collectors so far, from its GarbageCollectorMXBeans: per collector (for ZGC,
+     * its cycles and its pauses are separate beans), the collections and the milliseconds spent.
+     */
+    Map<String, long[]> collections() throws IOException, InterruptedException {
+        commands.write("gc\n");
+        commands.flush();
+        String answer = answers.poll(60, TimeUnit.SECONDS);
+        if (answer == null || !answer.startsWith("gc ")) {
+            throw new IOException("no collector figures from the list-storm server: " + answer);
+        }
+        Map<String, long[]> collectors = new LinkedHashMap<>();
+        for (String entry : answer.substring(3).split(";")) {
+            if (!entry.isBlank()) {
+                String[] nameAndFigures = entry.split("=");
+                String[] figures = nameAndFigures[1].split("/");
+                collectors.put(nameAndFigures[0], new long[] {Long.parseLong(figures[0]), Long.parseLong(figures[1])});
+            }
+        }
+        return collectors;
     }
 
     private void readOutput() {
