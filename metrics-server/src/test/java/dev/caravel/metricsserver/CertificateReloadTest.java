@@ -21,6 +21,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -31,6 +32,10 @@ class CertificateReloadTest {
 
     private static CaravelCluster cluster;
     private static CertificateAuthority authority;
+
+    /** Certificates and keys of the test; JUnit deletes it afterwards. */
+    @TempDir
+    Path scratch;
 
     @BeforeAll
     static void start() {
@@ -79,7 +84,7 @@ class CertificateReloadTest {
 
     @Test
     void aCertificateReplacedOnDiskIsServedToNewConnectionsAndLogged() throws Exception {
-        Path directory = Files.createTempDirectory("metrics-reload-");
+        Path directory = Files.createDirectories(scratch.resolve("metrics-reload-1"));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         serving(now.minusSeconds(60), now.plus(Duration.ofDays(1))).writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
         ListAppender<ILoggingEvent> logs = captureLogs();
@@ -108,7 +113,7 @@ class CertificateReloadTest {
 
     @Test
     void aClientOnAKeptAliveConnectionIsMovedToTheNewCertificate() throws Exception {
-        Path directory = Files.createTempDirectory("metrics-reload-");
+        Path directory = Files.createDirectories(scratch.resolve("metrics-reload-2"));
         Instant now = Instant.now();
         IssuedCertificate original = serving(now.minusSeconds(60), now.plus(Duration.ofDays(1)));
         original.writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
@@ -134,7 +139,7 @@ class CertificateReloadTest {
 
     @Test
     void aKeyThatDoesNotMatchKeepsTheCertificateInUse() throws Exception {
-        Path directory = Files.createTempDirectory("metrics-reload-");
+        Path directory = Files.createDirectories(scratch.resolve("metrics-reload-3"));
         Instant now = Instant.now();
         IssuedCertificate original = serving(now.minusSeconds(60), now.plus(Duration.ofDays(1)));
         original.writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
@@ -150,7 +155,7 @@ class CertificateReloadTest {
 
     @Test
     void anExpiredCertificateIsLoggedAsExpiredAndItsPastExpiryIsExported() throws Exception {
-        Path directory = Files.createTempDirectory("metrics-expired-");
+        Path directory = Files.createDirectories(scratch.resolve("metrics-expired-4"));
         Instant expiredAt = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
         serving(expiredAt.minus(Duration.ofDays(30)), expiredAt).writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
         ListAppender<ILoggingEvent> logs = captureLogs();

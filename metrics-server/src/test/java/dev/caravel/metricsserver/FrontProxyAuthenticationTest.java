@@ -22,6 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With a front-proxy CA configured, only the aggregator (a client certificate from that CA, with an
@@ -35,12 +36,16 @@ class FrontProxyAuthenticationTest {
     private static CertificateAuthority frontProxyCa;
     private static MetricsServer server;
 
+    /** Certificates and keys of the test; JUnit deletes it afterwards. */
+    @TempDir
+    static Path scratch;
+
     @BeforeAll
     static void start() throws Exception {
         cluster = CaravelCluster.start();
         servingCa = CertificateAuthority.create("serving-ca", Duration.ofDays(1));
         frontProxyCa = CertificateAuthority.create("front-proxy-ca", Duration.ofDays(1));
-        Path directory = Files.createTempDirectory("front-proxy-");
+        Path directory = Files.createDirectories(scratch.resolve("front-proxy"));
         servingCa.issueServing(List.of("localhost"), List.of("127.0.0.1"), Instant.now().minusSeconds(60),
                 Instant.now().plus(Duration.ofDays(1))).writeTo(directory.resolve("tls.crt"), directory.resolve("tls.key"));
         server = new MetricsServer(MetricsServer.Config.loopback(directory.resolve("tls.crt"), directory.resolve("tls.key"),

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path of {@code kubectl top}: the real kubectl asks Caravel, Caravel's aggregator proxies
@@ -46,6 +47,10 @@ class KubectlTopTest {
     private static Path certificates;
     private static MetricsServer metricsServer;
     private static Path home;
+
+    /** Certificates and kubectl's HOME; JUnit deletes it after the class. */
+    @TempDir
+    static Path scratch;
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -69,7 +74,7 @@ class KubectlTopTest {
         }
 
         authority = CertificateAuthority.create("metrics-e2e-ca", Duration.ofDays(30));
-        certificates = Files.createTempDirectory("kubectl-top-");
+        certificates = Files.createDirectories(scratch.resolve("tls"));
         serving(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1))).writeTo(crt(), key());
         metricsServer = new MetricsServer(new MetricsServer.Config("127.0.0.1", 0, crt(), key(),
                 ApiClient.Config.of(cluster.url()), null, Duration.ofMillis(200), null));
@@ -91,7 +96,7 @@ class KubectlTopTest {
                  "spec":{"group":"metrics.k8s.io","version":"v1beta1","groupPriorityMinimum":100,"versionPriority":100,
                          "service":{"name":"metrics-server","namespace":"kube-system","port":443},"caBundle":"%s"}}"""
                 .formatted(caBundle));
-        home = Files.createTempDirectory("kubectl-home-");
+        home = Files.createDirectories(scratch.resolve("kubectl-home"));
     }
 
     @AfterAll

@@ -23,6 +23,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The metrics server against a real Caravel API server in this JVM, over HTTPS as the aggregator
@@ -38,6 +39,10 @@ class MetricsServerTest {
     private static Path certificates;
     private static MetricsServer server;
     private static HttpClient http;
+
+    /** Certificates and keys of the test; JUnit deletes it afterwards. */
+    @TempDir
+    static Path scratch;
 
     @BeforeAll
     static void startClusterAndMetricsServer() throws Exception {
@@ -56,7 +61,7 @@ class MetricsServerTest {
         create("/api/v1/namespaces/shop/pods", pod("unscheduled", "", "web"));
 
         authority = CertificateAuthority.create("metrics-test-ca", Duration.ofDays(1));
-        certificates = Files.createTempDirectory("metrics-server-test-");
+        certificates = Files.createDirectories(scratch.resolve("tls"));
         authority.issueServing(List.of("localhost"), List.of("127.0.0.1"), Instant.now().minusSeconds(60),
                 Instant.now().plus(Duration.ofDays(1))).writeTo(certificates.resolve("tls.crt"), certificates.resolve("tls.key"));
         server = new MetricsServer(new MetricsServer.Config("127.0.0.1", 0, certificates.resolve("tls.crt"),
