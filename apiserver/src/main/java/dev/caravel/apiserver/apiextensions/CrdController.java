@@ -81,7 +81,7 @@ final class CrdController implements AutoCloseable {
                 try {
                     served.install(item);
                 } catch (RuntimeException e) {
-                    LOG.warn("component=crd-controller crd={} not served at start: {}",
+                    LOG.warn("apiextensions.crd-controller: CRD {} not served at start: {}",
                             item.path("metadata").path("name").asText(), e.toString());
                 }
             }
@@ -125,7 +125,7 @@ final class CrdController implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.warn("component=crd-controller watch of customresourcedefinitions ended, watching again: {}", e.toString());
+                LOG.warn("apiextensions.crd-controller: the watch of customresourcedefinitions ended, watching again: {}", e.toString());
                 sleep(Duration.ofMillis(200));
             }
         }
@@ -161,7 +161,7 @@ final class CrdController implements AutoCloseable {
             } catch (RuntimeException e) {
                 int count = failures.merge(name, 1, Integer::sum);
                 long delay = Math.min(MAX_RETRY.toMillis(), 50L << Math.min(count, 10));
-                LOG.warn("component=crd-controller crd={} reconcile failed (attempt {}), retrying in {} ms: {}",
+                LOG.warn("apiextensions.crd-controller: CRD {}: reconcile failed (attempt {}), retrying in {} ms: {}",
                         name, count, delay, e.toString());
                 retryLater(name, delay);
             }
@@ -184,7 +184,7 @@ final class CrdController implements AutoCloseable {
                 throw e;
             }
             if (served.uninstall(name)) {
-                LOG.info("component=crd-controller crd={} deleted: its resources are no longer served", name);
+                LOG.info("apiextensions.crd-controller: CRD {} deleted: its resources are no longer served", name);
             }
             // The names it held are free: the CRDs that wanted them may now have them.
             requeueNotAccepted();
@@ -207,7 +207,7 @@ final class CrdController implements AutoCloseable {
         }
         if (CustomResources.isTrue(crd, "Established")) {
             if (served.install(crd)) {
-                LOG.info("component=crd-controller crd={} established: serving {}", name,
+                LOG.info("apiextensions.crd-controller: CRD {} established: serving {}", name,
                         CustomResources.read(crd).servedVersions().stream().map(CustomResources.Version::name).toList());
             }
         }
@@ -322,7 +322,7 @@ final class CrdController implements AutoCloseable {
             return true;
         });
         if (!accepting) {
-            LOG.info("component=crd-controller crd={} names not accepted: {} ({})", name, finalMessage, finalReason);
+            LOG.info("apiextensions.crd-controller: CRD {}: names not accepted: {} ({})", name, finalMessage, finalReason);
         }
         return true;
     }
@@ -352,7 +352,7 @@ final class CrdController implements AutoCloseable {
             if (remaining > 0) {
                 writeStatus(name, live -> CrdStrategy.setCondition(live, "Terminating", "True", "InstanceDeletionCheck",
                         "could not confirm zero CustomResources remaining: " + remaining + " remaining", clock.instant()));
-                LOG.info("component=crd-controller crd={} waiting for {} instances kept by finalizers", name, remaining);
+                LOG.info("apiextensions.crd-controller: CRD {}: waiting for {} instances kept by finalizers", name, remaining);
                 retryLater(name, INSTANCES_REMAINING_RETRY.toMillis());
                 return;
             }
@@ -374,7 +374,7 @@ final class CrdController implements AutoCloseable {
             }
             return live;
         }, GenericStore.Target.MAIN, false, false, GenericStore.Manager.update(MANAGER));
-        LOG.info("component=crd-controller crd={} instances removed, finalizer {} removed", name,
+        LOG.info("apiextensions.crd-controller: CRD {}: instances removed, finalizer {} removed", name,
                 CustomResources.CLEANUP_FINALIZER);
     }
 
@@ -413,7 +413,7 @@ final class CrdController implements AutoCloseable {
             }
         }
         if (!failed.isEmpty()) {
-            LOG.warn("component=crd-controller crd={} could not delete instances: {}",
+            LOG.warn("apiextensions.crd-controller: CRD {}: could not delete instances: {}",
                     crd.path("metadata").path("name").asText(), failed);
         }
         return remaining;
