@@ -213,7 +213,8 @@ public final class ListStormBenchmark {
             }
         }
         String[] figures = {"delivery_p50_ms", "delivery_p99_ms", "delivery_max_ms", "deliveries", "deliveries_expected",
-            "failed_updates", "update_rate_reached_per_s", "server_cores_used", "client_jvm_cores_used"};
+            "failed_updates", "update_rate_reached_per_s", "server_cores_used", "server_cores_used_while_patching",
+            "client_jvm_cores_used", "client_jvm_cores_used_while_patching", "nio_watcher_threads_cores_used_while_patching"};
         ObjectNode summary = comparison.putObject("summary");
         for (JsonNode run : runs) {
             String client = run.path("client").asText();

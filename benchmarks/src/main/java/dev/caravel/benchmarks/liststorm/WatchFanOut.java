@@ -165,6 +165,9 @@ final class WatchFanOut {
             int watchersPerNode = watchers / nodes;
             int extra = watchers % nodes;
             long expected = 0;
+            // A refused patch makes no event: its watchers' deliveries are not waited for (the drain
+            // would otherwise idle its full 30 s, and dilute the cores-used figures by as much).
+            AtomicLong notExpected = new AtomicLong();
             for (int u = 0; u < planned && System.nanoTime() < stopIssuing; u++, updates++) {
                 long due = start + (long) (u * 1e9 / updatesPerSecond);
                 long wait = due - System.nanoTime();
@@ -176,7 +179,8 @@ final class WatchFanOut {
                 if (!inFlight.tryAcquire(Math.max(1, stopIssuing - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                expected += watchersPerNode + (node < extra ? 1 : 0);
+                int watching = watchersPerNode + (node < extra ? 1 : 0);
+                expected += watching;
                 String body = "{\"metadata\":{\"annotations\":{\"" + STAMP + "\":\"" + System.nanoTime() + "\"}}}";
                 String target = ClusterSeed.namespace(pod) + "/" + ClusterSeed.podName(pod);
                 long sentAt = System.nanoTime();
@@ -190,6 +194,7 @@ final class WatchFanOut {
                             inFlight.release();
                             if (error != null || response.statusCode() != 200) {
                                 failedPatches.incrementAndGet();
+                                notExpected.addAndGet(watching);
                                 // Why a patch failed matters more than the figure: keep the first few whole.
                                 String why = "PATCH " + target + " after " + (System.nanoTime() - sentAt) / 1_000_000 + " ms: "
                                         + (error != null ? error.toString()
@@ -203,8 +208,11 @@ final class WatchFanOut {
             }
             CompletableFuture.allOf(patches.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
             double patchSeconds = (System.nanoTime() - start) / 1e9;
+            double serverCpuPatching = (server.cpuTime().toNanos() - cpuBefore.toNanos()) / 1e9;
+            double clientCpuPatching = (ownCpuNanos() - clientCpuBefore) / 1e9;
+            double watcherCpuPatching = nio != null ? (nio.cpuNanos() - watcherCpuBefore) / 1e9 : Double.NaN;
             long drainDeadline = System.nanoTime() + DRAIN.toNanos();
-            while (delivered.getAsLong() < expected && System.nanoTime() < drainDeadline) {
+            while (delivered.getAsLong() < expected - notExpected.get() && System.nanoTime() < drainDeadline) {
                 Thread.sleep(50);
             }
             double cpu = (server.cpuTime().toNanos() - cpuBefore.toNanos()) / 1e9;
@@ -217,7 +225,8 @@ final class WatchFanOut {
             json.put("failed_updates", failedPatches.get());
             json.putPOJO("failed_update_causes", List.copyOf(patchFailures));
             json.put("update_rate_reached_per_s", Latencies.round(updates / patchSeconds));
-            json.put("deliveries_expected", expected);
+            json.put("deliveries_expected", expected - notExpected.get());
+            json.put("deliveries_of_failed_updates", notExpected.get());
             json.put("deliveries", delivered.getAsLong());
             json.put("delivery_p50_ms", Latencies.round(delivery.percentileMillis(0.50)));
             json.put("delivery_p99_ms", Latencies.round(delivery.percentileMillis(0.99)));
@@ -228,10 +237,15 @@ final class WatchFanOut {
             }
             json.put("seconds_measured", Latencies.round(wall));
             json.put("server_cores_used", Latencies.round(cpu / wall));
+            // The same over the patching alone (the drain after it is mostly idle waiting).
+            json.put("seconds_patching", Latencies.round(patchSeconds));
+            json.put("server_cores_used_while_patching", Latencies.round(serverCpuPatching / patchSeconds));
+            json.put("client_jvm_cores_used_while_patching", Latencies.round(clientCpuPatching / patchSeconds));
             // The whole client JVM: the watchers and the patching (and this JVM's collector and compiler).
             json.put("client_jvm_cores_used", Latencies.round(clientCpu / wall));
             if (nio != null) {
                 json.put("nio_watcher_threads_cores_used", Latencies.round(watcherCpu / wall));
+                json.put("nio_watcher_threads_cores_used_while_patching", Latencies.round(watcherCpuPatching / patchSeconds));
             }
             return json;
         } finally {
