@@ -30,13 +30,17 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code ./scripts/benchmark liststorm [--nodes N] [--pods N] [--storm-seconds S]
  * [--storm-clients N] [--watchers N] [--watch-rate N] [--watch-seconds S] [--server-heap-mb MB]
- * [--output FILE] [--seeded-store DIR] [--fan-out-only] [--point-warm-up N] [--server-gc g1|zgc] [--gc-rounds N]};
+ * [--output FILE] [--seeded-store DIR] [--fan-out-only] [--point-warm-up N] [--server-gc g1|zgc] [--gc-rounds N]
+ * [--fan-out-client jdk|nio] [--fan-out-rounds N]};
  * defaults are the issue's sizes; the smoke size is {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
  *
  * <p>{@code --gc-rounds N} compares the server's collectors instead: N rounds, each starting a G1
  * and a ZGC server (cache on) on the same store, in alternating order, and measuring on each the
  * full JSON list (raw socket and HttpClient), (b), (c) and the watch fan-out, with the collections
  * and collector time the server spent during each; no storm and no cache-off mode.
+ *
+ * <p>{@code --fan-out-rounds N} measures the watch fan-out read by both clients (JDK HttpClient and
+ * {@link NioWatchers}), N rounds in alternating order, each on a fresh server.
  */
 public final class ListStormBenchmark {
 

@@ -44,10 +44,12 @@ final class NioWatchers implements AutoCloseable {
     private final AtomicInteger ended = new AtomicInteger();
     private final AtomicLong delivered = new AtomicLong();
     private final Queue<String> refusals = new ConcurrentLinkedQueue<>();
+    private final SlowDeliveries slowDeliveries;
     private int next;
 
     /** @param stampPrefix the bytes right before the stamp's decimal digits (it ends at the next quote) */
-    NioWatchers(String host, int port, String stampPrefix) throws IOException {
+    NioWatchers(String host, int port, String stampPrefix, SlowDeliveries slowDeliveries) throws IOException {
+        this.slowDeliveries = slowDeliveries;
         this.server = new InetSocketAddress(host, port);
         this.hostHeader = host + ":" + port;
         this.stamp = stampPrefix.getBytes(StandardCharsets.UTF_8);
@@ -334,7 +336,9 @@ final class NioWatchers implements AutoCloseable {
                     return;
                 }
                 if (b == '"') {
-                    loop.latencies.record(System.nanoTime() - sent);
+                    long latency = System.nanoTime() - sent;
+                    loop.latencies.record(latency);
+                    slowDeliveries.record(sent, latency);
                     delivered.incrementAndGet();
                 }
                 matched = 0;

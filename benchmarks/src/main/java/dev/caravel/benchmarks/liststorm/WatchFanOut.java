@@ -2,6 +2,7 @@ package dev.caravel.benchmarks.liststorm;
 
 import dev.caravel.benchmarks.common.Latencies;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -45,6 +46,8 @@ final class WatchFanOut {
     private static final String STAMP = "bench.caravel.dev/sent-nanos";
     private static final String STAMP_IN_EVENT = "\"" + STAMP + "\":\"";
     private static final Duration DRAIN = Duration.ofSeconds(30);
+    /** The target's p99: deliveries slower than this are placed in time ({@link SlowDeliveries}). */
+    private static final Duration SLOW = Duration.ofMillis(100);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpLists http;
@@ -80,6 +83,7 @@ final class WatchFanOut {
 
     ObjectNode run(Client client, int watchers, int updatesPerSecond, Duration length, ServerProcess server) throws Exception {
         Latencies jdkDelivery = new Latencies();
+        SlowDeliveries slowDeliveries = new SlowDeliveries(SLOW);
         AtomicInteger jdkEstablished = new AtomicInteger();
         AtomicInteger jdkEnded = new AtomicInteger();
         AtomicLong jdkDelivered = new AtomicLong();
@@ -90,7 +94,7 @@ final class WatchFanOut {
         // Several clients, so no single selector thread reads every connection.
         List<HttpClient> clients = new ArrayList<>();
         URI base = URI.create(http.base());
-        NioWatchers nio = client == Client.NIO ? new NioWatchers(base.getHost(), base.getPort(), STAMP_IN_EVENT) : null;
+        NioWatchers nio = client == Client.NIO ? new NioWatchers(base.getHost(), base.getPort(), STAMP_IN_EVENT, slowDeliveries) : null;
         for (int i = 0; client == Client.JDK && i < 4; i++) {
             clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(2)).build());
@@ -98,6 +102,7 @@ final class WatchFanOut {
         IntSupplier established = nio != null ? nio::established : jdkEstablished::get;
         IntSupplier ended = nio != null ? nio::ended : jdkEnded::get;
         LongSupplier delivered = nio != null ? nio::delivered : jdkDelivered::get;
+        GcBySecond gcBySecond = null;
         try {
             long openStart = System.nanoTime();
             for (int w = 0; w < watchers; w++) {
@@ -123,7 +128,9 @@ final class WatchFanOut {
                                 if (at >= 0) {
                                     int from = at + STAMP_IN_EVENT.length();
                                     long sent = Long.parseLong(line, from, line.indexOf('"', from), 10);
-                                    jdkDelivery.record(System.nanoTime() - sent);
+                                    long latency = System.nanoTime() - sent;
+                                    jdkDelivery.record(latency);
+                                    slowDeliveries.record(sent, latency);
                                     jdkDelivered.incrementAndGet();
                                 }
                             }
@@ -153,6 +160,8 @@ final class WatchFanOut {
             long clientCpuBefore = ownCpuNanos();
             long watcherCpuBefore = nio != null ? nio.cpuNanos() : 0;
             long start = System.nanoTime();
+            slowDeliveries.start(start);
+            gcBySecond = new GcBySecond(server, start);
             int planned = (int) (updatesPerSecond * length.toSeconds());
             // A server that cannot keep the rate must not stretch the run without bound.
             long stopIssuing = start + 2 * length.toNanos();
@@ -215,6 +224,7 @@ final class WatchFanOut {
             while (delivered.getAsLong() < expected - notExpected.get() && System.nanoTime() < drainDeadline) {
                 Thread.sleep(50);
             }
+            gcBySecond.stop();
             double cpu = (server.cpuTime().toNanos() - cpuBefore.toNanos()) / 1e9;
             double clientCpu = (ownCpuNanos() - clientCpuBefore) / 1e9;
             double watcherCpu = nio != null ? (nio.cpuNanos() - watcherCpuBefore) / 1e9 : Double.NaN;
@@ -232,6 +242,8 @@ final class WatchFanOut {
             json.put("delivery_p99_ms", Latencies.round(delivery.percentileMillis(0.99)));
             json.put("delivery_max_ms", Latencies.round(delivery.percentileMillis(1.0)));
             json.put("watches_ended_early", ended.getAsInt());
+            json.set("over_100_ms_by_second_sent", slowDeliveries.toJson());
+            json.set("server_gc_ms_by_second", gcBySecond.toJson());
             if (nio != null && !nio.refusals().isEmpty()) {
                 json.putPOJO("watches_refused", nio.refusals());
             }
@@ -255,6 +267,69 @@ final class WatchFanOut {
             if (nio != null) {
                 nio.close();
             }
+            if (gcBySecond != null) {
+                gcBySecond.stop();
+            }
+        }
+    }
+
+    /**
+     * The server's collector milliseconds in each second from the patching's start, sampled once a
+     * second on a thread of its own, to set beside {@link SlowDeliveries}. A sample taken during a
+     * pause is answered after it, so a pause may fall in the next second.
+     */
+    private static final class GcBySecond {
+        private final ServerProcess server;
+        private final long start;
+        private final List<long[]> samples = new ArrayList<>();
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        GcBySecond(ServerProcess server, long start) {
+            this.server = server;
+            this.start = start;
+            this.thread = Thread.ofPlatform().daemon().name("fan-out-gc-sampler").start(this::sample);
+        }
+
+        private void sample() {
+            try {
+                long previous = totalMillis();
+                for (int second = 1; running; second++) {
+                    long wait = start + second * 1_000_000_000L - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    long total = totalMillis();
+                    synchronized (samples) {
+                        samples.add(new long[] {second - 1, total - previous});
+                    }
+                    previous = total;
+                }
+            } catch (Exception e) {
+                // The server went away or the run ended: the samples so far stand.
+            }
+        }
+
+        private long totalMillis() throws Exception {
+            return server.collections().values().stream().mapToLong(figures -> figures[1]).sum();
+        }
+
+        /** Stops sampling; the server's command channel is free again once this returns. */
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(70_000);
+        }
+
+        ArrayNode toJson() {
+            ArrayNode seconds = JsonNodeFactory.instance.arrayNode();
+            synchronized (samples) {
+                for (long[] sample : samples) {
+                    if (sample[1] > 0) {
+                        seconds.addObject().put("second", sample[0]).put("gc_ms", sample[1]);
+                    }
+                }
+            }
+            return seconds;
         }
     }
 
