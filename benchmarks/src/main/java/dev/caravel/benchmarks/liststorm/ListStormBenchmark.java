@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <p>Usage: {@code ./scripts/benchmark liststorm [--nodes N] [--pods N] [--storm-seconds S]
  * [--storm-clients N] [--watchers N] [--watch-rate N] [--watch-seconds S] [--server-heap-mb MB]
  * [--output FILE] [--seeded-store DIR] [--fan-out-only] [--point-warm-up N] [--server-gc g1|zgc] [--gc-rounds N]
- * [--fan-out-client jdk|nio] [--fan-out-rounds N]};
+ * [--fan-out-client jdk|nio] [--fan-out-rounds N] [--watch-warm-up S]};
  * defaults are the issue's sizes; the smoke size is {@code --nodes 500 --pods 15000 --storm-seconds 5} (see docs/benchmarks.md).
  *
  * <p>{@code --gc-rounds N} compares the server's collectors instead: N rounds, each starting a G1
@@ -47,7 +47,7 @@ public final class ListStormBenchmark {
     record Options(int nodes, int pods, int stormSeconds, int stormClients, int watchers, int watchRate,
                    int watchSeconds, int serverHeapMb, int listRepeats, int pointLists, int pointSeconds, Path output,
                    Path seededStore, boolean fanOutOnly, ServerGc serverGc, int gcRounds, int pointWarmUp,
-                   WatchFanOut.Client fanOutClient, int fanOutRounds) {
+                   WatchFanOut.Client fanOutClient, int fanOutRounds, int watchWarmUpSeconds) {
         static Options parse(String[] args) {
             int nodes = 5_000;
             int pods = 150_000;
@@ -68,6 +68,7 @@ public final class ListStormBenchmark {
             int pointWarmUp = 200;
             WatchFanOut.Client fanOutClient = WatchFanOut.Client.JDK;
             int fanOutRounds = 0;
+            int watchWarmUpSeconds = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -89,12 +90,13 @@ public final class ListStormBenchmark {
                     case "--point-warm-up" -> pointWarmUp = Integer.parseInt(args[++i]);
                     case "--fan-out-client" -> fanOutClient = WatchFanOut.Client.parse(args[++i]);
                     case "--fan-out-rounds" -> fanOutRounds = Integer.parseInt(args[++i]);
+                    case "--watch-warm-up" -> watchWarmUpSeconds = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
             return new Options(nodes, pods, stormSeconds, stormClients, watchers, watchRate, watchSeconds, heapMb,
                     listRepeats, pointLists, pointSeconds, output, seededStore, fanOutOnly, serverGc, gcRounds, pointWarmUp,
-                    fanOutClient, fanOutRounds);
+                    fanOutClient, fanOutRounds, watchWarmUpSeconds);
         }
     }
 
@@ -180,7 +182,8 @@ public final class ListStormBenchmark {
                 measure(report, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers, "
                                 + options.fanOutClient().label() + " client", server,
                         () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(options.fanOutClient(),
-                                options.watchers(), options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
+                                options.watchers(), options.watchRate(), Duration.ofSeconds(options.watchWarmUpSeconds()),
+                                Duration.ofSeconds(options.watchSeconds()), server));
             }
         }
         report.set("targets", targets(report));
@@ -210,7 +213,8 @@ public final class ListStormBenchmark {
                     measureWithGc(run, "watch_fan_out", "watch fan-out: " + options.watchers() + " watchers, "
                                     + client.label() + " client", server,
                             () -> new WatchFanOut(http, seeded.nodes(), seeded.pods()).run(client, options.watchers(),
-                                    options.watchRate(), Duration.ofSeconds(options.watchSeconds()), server));
+                                    options.watchRate(), Duration.ofSeconds(options.watchWarmUpSeconds()),
+                                    Duration.ofSeconds(options.watchSeconds()), server));
                 }
                 run.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());

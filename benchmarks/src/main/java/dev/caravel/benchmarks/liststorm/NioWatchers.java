@@ -18,6 +18,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 
 /**
  * Watch streams read with as little client work as possible, so a fan-out measures the server
@@ -45,11 +46,18 @@ final class NioWatchers implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final Queue<String> refusals = new ConcurrentLinkedQueue<>();
     private final SlowDeliveries slowDeliveries;
+    private final LongPredicate measured;
     private int next;
 
     /** @param stampPrefix the bytes right before the stamp's decimal digits (it ends at the next quote) */
-    NioWatchers(String host, int port, String stampPrefix, SlowDeliveries slowDeliveries) throws IOException {
+    /**
+     * @param slowDeliveries told of every delivery
+     * @param measured       whether a delivery, by its stamp, counts in the latencies and {@link #delivered()}
+     */
+    NioWatchers(String host, int port, String stampPrefix, SlowDeliveries slowDeliveries, LongPredicate measured)
+            throws IOException {
         this.slowDeliveries = slowDeliveries;
+        this.measured = measured;
         this.server = new InetSocketAddress(host, port);
         this.hostHeader = host + ":" + port;
         this.stamp = stampPrefix.getBytes(StandardCharsets.UTF_8);
@@ -337,9 +345,11 @@ final class NioWatchers implements AutoCloseable {
                 }
                 if (b == '"') {
                     long latency = System.nanoTime() - sent;
-                    loop.latencies.record(latency);
                     slowDeliveries.record(sent, latency);
-                    delivered.incrementAndGet();
+                    if (measured.test(sent)) {
+                        loop.latencies.record(latency);
+                        delivered.incrementAndGet();
+                    }
                 }
                 matched = 0;
                 sent = 0;

@@ -24,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,10 +79,18 @@ final class WatchFanOut {
     }
 
     ObjectNode run(int watchers, int updatesPerSecond, Duration length, ServerProcess server) throws Exception {
-        return run(Client.JDK, watchers, updatesPerSecond, length, server);
+        return run(Client.JDK, watchers, updatesPerSecond, Duration.ZERO, length, server);
     }
 
-    ObjectNode run(Client client, int watchers, int updatesPerSecond, Duration length, ServerProcess server) throws Exception {
+    /**
+     * @param warmUp patches sent at the same rate before the measured {@code length}, whose
+     *               deliveries are not counted (the server's patch and event code is compiled then)
+     */
+    ObjectNode run(Client client, int watchers, int updatesPerSecond, Duration warmUp, Duration length, ServerProcess server)
+            throws Exception {
+        // Deliveries of patches stamped before this are the warm-up's: placed in time, not counted.
+        AtomicLong measureFrom = new AtomicLong(Long.MIN_VALUE);
+        LongPredicate measured = sent -> sent >= measureFrom.get();
         Latencies jdkDelivery = new Latencies();
         SlowDeliveries slowDeliveries = new SlowDeliveries(SLOW);
         AtomicInteger jdkEstablished = new AtomicInteger();
@@ -94,7 +103,7 @@ final class WatchFanOut {
         // Several clients, so no single selector thread reads every connection.
         List<HttpClient> clients = new ArrayList<>();
         URI base = URI.create(http.base());
-        NioWatchers nio = client == Client.NIO ? new NioWatchers(base.getHost(), base.getPort(), STAMP_IN_EVENT, slowDeliveries) : null;
+        NioWatchers nio = client == Client.NIO ? new NioWatchers(base.getHost(), base.getPort(), STAMP_IN_EVENT, slowDeliveries, measured) : null;
         for (int i = 0; client == Client.JDK && i < 4; i++) {
             clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(2)).build());
@@ -129,9 +138,11 @@ final class WatchFanOut {
                                     int from = at + STAMP_IN_EVENT.length();
                                     long sent = Long.parseLong(line, from, line.indexOf('"', from), 10);
                                     long latency = System.nanoTime() - sent;
-                                    jdkDelivery.record(latency);
                                     slowDeliveries.record(sent, latency);
-                                    jdkDelivered.incrementAndGet();
+                                    if (measured.test(sent)) {
+                                        jdkDelivery.record(latency);
+                                        jdkDelivered.incrementAndGet();
+                                    }
                                 }
                             }
 
@@ -154,7 +165,7 @@ final class WatchFanOut {
             json.put("watchers_established", established.getAsInt());
             json.put("seconds_to_establish", Latencies.round((System.nanoTime() - openStart) / 1e9));
             progress("  " + client.label() + " client: " + established.getAsInt() + " of " + watchers + " watches open; patching pods at "
-                    + updatesPerSecond + "/s for " + length.toSeconds() + " s");
+                    + updatesPerSecond + "/s for " + warmUp.toSeconds() + " s untimed, then " + length.toSeconds() + " s");
 
             Duration cpuBefore = server.cpuTime();
             long clientCpuBefore = ownCpuNanos();
@@ -162,9 +173,11 @@ final class WatchFanOut {
             long start = System.nanoTime();
             slowDeliveries.start(start);
             gcBySecond = new GcBySecond(server, start);
-            int planned = (int) (updatesPerSecond * length.toSeconds());
+            measureFrom.set(start + warmUp.toNanos());
+            int planned = (int) (updatesPerSecond * (warmUp.toSeconds() + length.toSeconds()));
             // A server that cannot keep the rate must not stretch the run without bound.
-            long stopIssuing = start + 2 * length.toNanos();
+            long stopIssuing = start + 2 * (warmUp.toNanos() + length.toNanos());
+            int warmUpUpdates = 0;
             int updates = 0;
             Semaphore inFlight = new Semaphore(64);
             Random random = new Random(7);
@@ -188,9 +201,12 @@ final class WatchFanOut {
                 if (!inFlight.tryAcquire(Math.max(1, stopIssuing - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                int watching = watchersPerNode + (node < extra ? 1 : 0);
+                long stamp = System.nanoTime();
+                boolean timed = measured.test(stamp);
+                int watching = timed ? watchersPerNode + (node < extra ? 1 : 0) : 0;
                 expected += watching;
-                String body = "{\"metadata\":{\"annotations\":{\"" + STAMP + "\":\"" + System.nanoTime() + "\"}}}";
+                warmUpUpdates += timed ? 0 : 1;
+                String body = "{\"metadata\":{\"annotations\":{\"" + STAMP + "\":\"" + stamp + "\"}}}";
                 String target = ClusterSeed.namespace(pod) + "/" + ClusterSeed.podName(pod);
                 long sentAt = System.nanoTime();
                 patches.add(http.client().sendAsync(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/namespaces/"
@@ -231,6 +247,7 @@ final class WatchFanOut {
             double wall = (System.nanoTime() - start) / 1e9;
             Latencies delivery = nio != null ? nio.deliveries() : jdkDelivery;
             json.put("updates_planned", planned);
+            json.put("warm_up_updates", warmUpUpdates);
             json.put("updates", updates);
             json.put("failed_updates", failedPatches.get());
             json.putPOJO("failed_update_causes", List.copyOf(patchFailures));
