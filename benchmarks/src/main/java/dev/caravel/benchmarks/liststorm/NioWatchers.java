@@ -187,15 +187,21 @@ final class NioWatchers implements AutoCloseable {
             byte[] request;
             while (connecting < CONNECTING_AT_ONCE && (request = pending.poll()) != null) {
                 SocketChannel channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                Watch watch = new Watch(ByteBuffer.wrap(request));
-                connecting++;
-                if (channel.connect(server)) {
-                    connecting--;
-                    writeRequest(channel.register(selector, SelectionKey.OP_WRITE, watch), watch);
-                } else {
-                    channel.register(selector, SelectionKey.OP_CONNECT, watch);
+                try {
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    Watch watch = new Watch(ByteBuffer.wrap(request));
+                    if (channel.connect(server)) {
+                        watch.connected = true;
+                        writeRequest(channel.register(selector, SelectionKey.OP_WRITE, watch), watch);
+                    } else {
+                        connecting++;
+                        channel.register(selector, SelectionKey.OP_CONNECT, watch);
+                    }
+                } catch (IOException e) {
+                    // This watch could not start (ports or descriptors ran out): it ends, the others go on.
+                    channel.close();
+                    ended.incrementAndGet();
                 }
             }
         }
