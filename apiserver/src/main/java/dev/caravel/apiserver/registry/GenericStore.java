@@ -330,9 +330,10 @@ public final class GenericStore {
                 updated.withObjectProperty("metadata").put("resourceVersion", Long.toString(response.revision()));
                 return updated;
             }
-            if (!precondition.isEmpty()) {
-                throw StatusException.optimisticLockConflict(resource, name);
-            }
+            // A lost race is retried with the change applied to the new live object, as
+            // kube-apiserver re-applies a patch on each attempt: a patch or an edit of the live
+            // copy carries the live resourceVersion and succeeds; a client's own stale
+            // resourceVersion fails the check above on the next attempt with 409.
             if (attempt >= MAX_ATTEMPTS) {
                 throw StatusException.conflict(resource, name, "too many concurrent writers; please retry");
             }
