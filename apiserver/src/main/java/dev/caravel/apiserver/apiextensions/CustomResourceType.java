@@ -187,16 +187,7 @@ final class CustomResourceType {
 
     /** The autoscaling/v1 Scale of an object, read at the version's scale paths. */
     static ObjectNode scaleOf(ObjectNode object, CustomResources.ScalePaths paths) {
-        ObjectNode scale = CustomResources.JSON.createObjectNode();
-        scale.put("kind", "Scale");
-        scale.put("apiVersion", "autoscaling/v1");
-        ObjectNode metadata = scale.putObject("metadata");
-        JsonNode meta = object.path("metadata");
-        for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
-            if (meta.has(field)) {
-                metadata.set(field, meta.get(field));
-            }
-        }
+        ObjectNode scale = dev.caravel.apiserver.registry.Scale.skeleton(object);
         JsonNode specReplicas = JsonPath.parse(paths.specReplicasPath()).first(object);
         scale.putObject("spec").put("replicas", specReplicas == null ? 0 : specReplicas.asInt());
         ObjectNode status = scale.putObject("status");

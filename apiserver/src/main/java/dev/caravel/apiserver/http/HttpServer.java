@@ -267,6 +267,10 @@ public final class HttpServer implements AutoCloseable {
             };
             try {
                 response.streamer().stream(out);
+            } catch (InterruptedException e) {
+                // The server is stopping: its streams end with it; not a failure of the stream.
+                log.debug("apiserver.http: stream of {} ended by the server stopping", request);
+                Thread.currentThread().interrupt();
             } catch (Throwable e) {
                 log.error("apiserver.http: stream of {} failed", request, e);
             }
@@ -338,6 +342,10 @@ public final class HttpServer implements AutoCloseable {
                                     channel.closeFuture().addListener(closed -> onClose.run());
                                 }
                             });
+                        } catch (InterruptedException e) {
+                            // The server is stopping: its streams end with it; not a failure of the stream.
+                            log.debug("apiserver.http: websocket stream of {} ended by the server stopping", request);
+                            Thread.currentThread().interrupt();
                         } catch (Throwable e) {
                             log.error("apiserver.http: websocket stream of {} failed", request, e);
                         }

@@ -13,13 +13,17 @@ import java.util.Map;
  * The {@code scale} subresource: an autoscaling/v1 Scale read from, and written into, the
  * object's {@code spec.replicas} (Deployments, ReplicaSets, StatefulSets, ReplicationControllers).
  */
-final class Scale {
+public final class Scale {
 
     private Scale() {}
 
-    static ObjectNode of(ObjectNode object) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode scale = f.objectNode();
+    /**
+     * An autoscaling/v1 Scale carrying the object's identity (name, namespace, uid, resourceVersion,
+     * creationTimestamp), without spec and status: what every scale subresource, built-in or
+     * custom, starts from.
+     */
+    public static ObjectNode skeleton(JsonNode object) {
+        ObjectNode scale = JsonNodeFactory.instance.objectNode();
         scale.put("kind", "Scale");
         scale.put("apiVersion", "autoscaling/v1");
         ObjectNode metadata = scale.putObject("metadata");
@@ -29,6 +33,11 @@ final class Scale {
                 metadata.set(field, meta.get(field));
             }
         }
+        return scale;
+    }
+
+    static ObjectNode of(ObjectNode object) {
+        ObjectNode scale = skeleton(object);
         scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
         ObjectNode status = scale.putObject("status");
         status.put("replicas", object.path("status").path("replicas").asInt(0));
