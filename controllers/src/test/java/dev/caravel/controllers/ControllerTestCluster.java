@@ -1,9 +1,12 @@
 package dev.caravel.controllers;
 
 import dev.caravel.controllers.client.ApiClient;
+import dev.caravel.controllers.client.ApiException;
 import dev.caravel.testing.CaravelCluster;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * The fixture the controllers' tests run on: a real server in-process (the testing module's
@@ -11,6 +14,9 @@ import java.util.List;
  * Closing it stops the controllers (in the order they were added), then the client, then the server.
  */
 public final class ControllerTestCluster implements AutoCloseable {
+
+    /** How long a test waits for a controller to reach a state before it fails. */
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     private final CaravelCluster cluster;
     private final ApiClient client;
@@ -58,5 +64,29 @@ public final class ControllerTestCluster implements AutoCloseable {
         }
         client.close();
         cluster.close();
+    }
+
+    /** Waits until {@code condition} holds, polling every 50 ms; fails the test after {@link #WAIT}. */
+    public static void awaitTrue(Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not true within " + WAIT);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Whether {@code path} answers 404 (any other error is thrown). */
+    public static boolean isGone(ApiClient client, String path) throws Exception {
+        try {
+            client.get(path);
+            return false;
+        } catch (ApiException e) {
+            if (e.isNotFound()) {
+                return true;
+            }
+            throw e;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravel.controllers.garbagecollector;
 
+import static dev.caravel.controllers.ControllerTestCluster.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,6 @@ import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ class GarbageCollectorTest {
 
     private static final ObjectMapper json = new ObjectMapper();
     private static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static ControllerTestCluster cluster;
     private static ApiClient client;
@@ -69,14 +67,6 @@ class GarbageCollectorTest {
                 return false;
             }
             throw e;
-        }
-    }
-
-    static void awaitTrue(Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!condition.call()) {
-            assertThat(Instant.now()).as("condition not met within " + WAIT).isBefore(deadline);
-            Thread.sleep(50);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.caravel.controllers.namespace;
 
+import static dev.caravel.controllers.ControllerTestCluster.awaitTrue;
+import static dev.caravel.controllers.ControllerTestCluster.isGone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,10 +11,8 @@ import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.apiserver.server.ClientCommand.Result;
 import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
-import dev.caravel.controllers.client.ApiException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DeletionConditionsTest {
 
     private static final ObjectMapper json = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     static Path home;
@@ -80,7 +79,7 @@ class DeletionConditionsTest {
 
         client.delete("/api/v1/namespaces/" + ns);
 
-        awaitTrue(() -> isGone("/api/v1/namespaces/" + ns + "/configmaps/settings")
+        awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns + "/configmaps/settings")
                 && conditionOf(ns, "NamespaceDeletionDiscoveryFailure").path("status").asText().equals("True"));
         JsonNode failure = conditionOf(ns, "NamespaceDeletionDiscoveryFailure");
         assertThat(failure.path("reason").asText()).isEqualTo("DiscoveryFailed");
@@ -97,8 +96,8 @@ class DeletionConditionsTest {
 
         proxy.heal();
 
-        awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
-        assertThat(isGone("/apis/apps/v1/namespaces/" + ns + "/deployments/web")).isTrue();
+        awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
+        assertThat(isGone(client, "/apis/apps/v1/namespaces/" + ns + "/deployments/web")).isTrue();
     }
 
     @Test
@@ -136,7 +135,7 @@ class DeletionConditionsTest {
         Thread.sleep(1100); // conditions' times are in seconds
         proxy.heal();
         awaitTrue(() -> conditionOf(ns, "NamespaceDeletionContentFailure").path("status").asText().equals("False")
-                && isGone("/api/v1/namespaces/" + ns + "/secrets/token"));
+                && isGone(client, "/api/v1/namespaces/" + ns + "/secrets/token"));
         JsonNode recovered = conditionOf(ns, "NamespaceDeletionContentFailure");
         assertThat(recovered.path("reason").asText()).isEqualTo("ContentDeleted");
         assertThat(recovered.path("message").asText()).isEqualTo("All content successfully deleted, may be waiting on finalization");
@@ -147,7 +146,7 @@ class DeletionConditionsTest {
         ObjectNode held = (ObjectNode) client.get("/api/v1/namespaces/" + ns + "/configmaps/held");
         ((ObjectNode) held.get("metadata")).putArray("finalizers");
         client.put("/api/v1/namespaces/" + ns + "/configmaps/held", held);
-        awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
+        awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
     }
 
     @Test
@@ -170,7 +169,7 @@ class DeletionConditionsTest {
         // the kubelet's part: the pod goes when its grace period ends
         try (var kubelet = new dev.caravel.controllers.podtermination.PodTerminationController(client)) {
             kubelet.start();
-            awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
+            awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
         }
     }
 
@@ -196,28 +195,6 @@ class DeletionConditionsTest {
             }
         }
         return json.createObjectNode();
-    }
-
-    static boolean isGone(String path) throws Exception {
-        try {
-            client.get(path);
-            return false;
-        } catch (ApiException e) {
-            if (e.isNotFound()) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    static void awaitTrue(Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + WAIT);
-            }
-            Thread.sleep(50);
-        }
     }
 
     static ObjectNode obj(String text) throws Exception {

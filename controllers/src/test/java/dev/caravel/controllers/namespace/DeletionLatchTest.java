@@ -1,5 +1,7 @@
 package dev.caravel.controllers.namespace;
 
+import static dev.caravel.controllers.ControllerTestCluster.awaitTrue;
+import static dev.caravel.controllers.ControllerTestCluster.isGone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravel.apiserver.server.ClientCommand;
 import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
-import dev.caravel.controllers.client.ApiException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +30,6 @@ class DeletionLatchTest {
 
     private static final ObjectMapper json = new ObjectMapper();
     private static final Duration LIMIT = Duration.ofSeconds(2);
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     static Path home;
@@ -84,7 +83,7 @@ class DeletionLatchTest {
         try (NamespaceController controller = controller()) {
             client.delete("/api/v1/namespaces/" + ns);
 
-            awaitTrue(() -> isGone("/api/v1/namespaces/" + ns + "/configmaps/settings")
+            awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns + "/configmaps/settings")
                     && conditionOf(ns, DeletionLatch.BLOCKED).path("status").asText().equals("True"));
             awaitTrue(() -> conditionOf(ns, DeletionLatch.LATCHED).path("status").asText().equals("True"));
 
@@ -117,12 +116,12 @@ class DeletionLatchTest {
 
             annotate(ns, Instant.parse(latched.path("lastTransitionTime").asText()).minusSeconds(60).toString());
             Thread.sleep(1000);
-            assertThat(isGone("/apis/apps/v1/namespaces/" + ns + "/deployments/web"))
+            assertThat(isGone(client, "/apis/apps/v1/namespaces/" + ns + "/deployments/web"))
                     .as("a confirmation older than the latch confirms nothing").isFalse();
 
             annotate(ns, Instant.now().toString());
-            awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
-            assertThat(isGone("/apis/apps/v1/namespaces/" + ns + "/deployments/web")).isTrue();
+            awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
+            assertThat(isGone(client, "/apis/apps/v1/namespaces/" + ns + "/deployments/web")).isTrue();
             assertThat(eventFor(ns, DeletionLatch.CONFIRMED_EVENT).path("type").asText()).isEqualTo("Normal");
         }
     }
@@ -144,10 +143,10 @@ class DeletionLatchTest {
         try (NamespaceController second = controller()) {
             awaitTrue(() -> conditionOf(ns, DeletionLatch.LATCHED).path("status").asText().equals("True"));
             Thread.sleep(500);
-            assertThat(isGone("/apis/apps/v1/namespaces/" + ns + "/deployments/api")).isFalse();
+            assertThat(isGone(client, "/apis/apps/v1/namespaces/" + ns + "/deployments/api")).isFalse();
 
             annotate(ns, Instant.now().toString());
-            awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
+            awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
         }
     }
 
@@ -161,8 +160,8 @@ class DeletionLatchTest {
             client.delete("/api/v1/namespaces/" + ns);
             awaitTrue(() -> conditionOf(ns, DeletionLatch.BLOCKED).path("status").asText().equals("True"));
             proxy.heal();
-            awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
-            assertThat(isGone("/apis/apps/v1/namespaces/" + ns + "/deployments/web")).isTrue();
+            awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
+            assertThat(isGone(client, "/apis/apps/v1/namespaces/" + ns + "/deployments/web")).isTrue();
         }
     }
 
@@ -220,28 +219,6 @@ class DeletionLatchTest {
             }
         }
         return json.createObjectNode();
-    }
-
-    private static boolean isGone(String path) throws Exception {
-        try {
-            client.get(path);
-            return false;
-        } catch (ApiException e) {
-            if (e.isNotFound()) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    private static void awaitTrue(Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + WAIT);
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static ObjectNode obj(String text) throws Exception {

@@ -1,5 +1,7 @@
 package dev.caravel.controllers.namespace;
 
+import static dev.caravel.controllers.ControllerTestCluster.awaitTrue;
+import static dev.caravel.controllers.ControllerTestCluster.isGone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +12,6 @@ import dev.caravel.controllers.ControllerTestCluster;
 import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 class NamespaceControllerTest {
 
     private static final ObjectMapper json = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static ControllerTestCluster cluster;
     private static ApiClient client;
@@ -66,7 +66,7 @@ class NamespaceControllerTest {
                 && client.get("/api/v1/namespaces/" + ns + "/secrets").path("items").isEmpty()
                 && client.get("/apis/apps/v1/namespaces/" + ns + "/deployments").path("items").isEmpty()
                 && client.get("/api/v1/namespaces/" + ns + "/services").path("items").isEmpty());
-        awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
+        awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
     }
 
     @Test
@@ -81,7 +81,7 @@ class NamespaceControllerTest {
         client.delete("/api/v1/namespaces/" + ns);
 
         awaitTrue(() -> client.get("/api/v1/namespaces/" + ns + "/configmaps/held").path("metadata").hasNonNull("deletionTimestamp")
-                && isGone("/api/v1/namespaces/" + ns + "/configmaps/free"));
+                && isGone(client, "/api/v1/namespaces/" + ns + "/configmaps/free"));
         Thread.sleep(1500); // several backoff rounds of the controller
         JsonNode namespace = client.get("/api/v1/namespaces/" + ns);
         assertThat(namespace.path("status").path("phase").asText()).isEqualTo("Terminating");
@@ -91,7 +91,7 @@ class NamespaceControllerTest {
         ((ObjectNode) held.get("metadata")).putArray("finalizers");
         client.put("/api/v1/namespaces/" + ns + "/configmaps/held", held);
 
-        awaitTrue(() -> isGone("/api/v1/namespaces/" + ns));
+        awaitTrue(() -> isGone(client, "/api/v1/namespaces/" + ns));
     }
 
     @Test
@@ -109,28 +109,6 @@ class NamespaceControllerTest {
     private static void createNamespace(String name) throws Exception {
         client.post("/api/v1/namespaces", obj("""
                 {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}""".formatted(name)));
-    }
-
-    static boolean isGone(String path) throws Exception {
-        try {
-            client.get(path);
-            return false;
-        } catch (ApiException e) {
-            if (e.isNotFound()) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    static void awaitTrue(Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + WAIT);
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static ObjectNode obj(String text) throws Exception {

@@ -1,5 +1,6 @@
 package dev.caravel.controllers.serviceaccount;
 
+import static dev.caravel.controllers.ControllerTestCluster.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,6 @@ import dev.caravel.controllers.client.ApiClient;
 import dev.caravel.controllers.client.ApiException;
 import dev.caravel.controllers.namespace.NamespaceController;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 class ServiceAccountControllerTest {
 
     private static final ObjectMapper json = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static ControllerTestCluster cluster;
     private static ApiClient client;
@@ -107,16 +106,6 @@ class ServiceAccountControllerTest {
                 return false;
             }
             throw e;
-        }
-    }
-
-    private static void awaitTrue(Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + WAIT);
-            }
-            Thread.sleep(50);
         }
     }
 
